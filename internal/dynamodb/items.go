@@ -536,3 +536,34 @@ func (s *Service) itemCollectionMetrics(t *table, key attr.Item, mode *ReturnIte
 		SizeEstimateRangeGB: []float64{gb, gb + 1},
 	}, nil
 }
+
+// collectionMetrics is ReturnItemCollectionMetrics' answer for a request
+// of several writes (BatchWriteItem, TransactWriteItems): per table name,
+// one entry for each item collection the writes changed, in the order of
+// the writes. A write that only checks a condition changes nothing.
+func (s *Service) collectionMetrics(writes []*itemWrite, mode *ReturnItemCollectionMetrics) (map[string][]ItemCollectionMetrics, error) {
+	var out map[string][]ItemCollectionMetrics
+	seen := map[string]bool{}
+	for _, w := range writes {
+		if w.compute == nil {
+			continue
+		}
+		k := string(partitionBounds(w.t, nil, w.key[w.t.Hash]))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		m, err := s.itemCollectionMetrics(w.t, w.key, mode)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
+			continue
+		}
+		if out == nil {
+			out = map[string][]ItemCollectionMetrics{}
+		}
+		out[w.t.Name] = append(out[w.t.Name], *m)
+	}
+	return out, nil
+}

@@ -199,5 +199,8 @@ func (s *Service) batchWriteItem(ctx context.Context, in *BatchWriteItemInput) (
 			out.ConsumedCapacity = append(out.ConsumedCapacity, *c)
 		}
 	}
+	if out.ItemCollectionMetrics, err = s.collectionMetrics(writes, in.ReturnItemCollectionMetrics); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

@@ -153,7 +153,11 @@ func (s *Service) transactWriteItems(ctx context.Context, in *TransactWriteItems
 	if err := tok.remember(); err != nil {
 		return nil, err
 	}
-	return &TransactWriteItemsOutput{ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity)}, nil
+	metrics, err := s.collectionMetrics(writes, in.ReturnItemCollectionMetrics)
+	if err != nil {
+		return nil, err
+	}
+	return &TransactWriteItemsOutput{ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity), ItemCollectionMetrics: metrics}, nil
 }
 
 // transactConsumed is a write transaction's ConsumedCapacity, per table:

@@ -51,8 +51,9 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 
 	if in.BillingMode != nil && string(*in.BillingMode) != t.Billing {
 		t.Billing = string(*in.BillingMode)
-		t.BillingAt = s.clock.Now().UTC()
+		t.FromOnDemand = t.Billing == billingProvisioned
 		if t.Billing == billingPayPerRequest {
+			t.BillingAt = s.clock.Now().UTC()
 			t.RCU, t.WCU = 0, 0
 			for i := range t.GSIs {
 				t.GSIs[i].RCU, t.GSIs[i].WCU = 0, 0
@@ -77,6 +78,7 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 		if err := checkThroughput(t.RCU, t.WCU); err != nil {
 			return nil, err
 		}
+		t.Throughput.record(s.clock.Now().UTC(), cur.RCU, cur.WCU, t.RCU, t.WCU)
 	}
 	if od := in.OnDemandThroughput; od != nil {
 		t.MaxRead, t.MaxWrite = deref(od.MaxReadRequestUnits), deref(od.MaxWriteRequestUnits)
@@ -207,10 +209,13 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 					if t.Billing == billingPayPerRequest {
 						return nil, invalid("One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: %s when BillingMode is PAY_PER_REQUEST", t.GSIs[i].Name)
 					}
-					t.GSIs[i].RCU, t.GSIs[i].WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
-					if err := checkThroughput(t.GSIs[i].RCU, t.GSIs[i].WCU); err != nil {
+					ix := &t.GSIs[i]
+					oldR, oldW := ix.RCU, ix.WCU
+					ix.RCU, ix.WCU = deref(pt.ReadCapacityUnits), deref(pt.WriteCapacityUnits)
+					if err := checkThroughput(ix.RCU, ix.WCU); err != nil {
 						return nil, err
 					}
+					ix.Throughput.record(s.clock.Now().UTC(), oldR, oldW, ix.RCU, ix.WCU)
 					found = true
 				}
 			}

@@ -13,21 +13,27 @@ import (
 
 // table is a table's definition as stored (JSON) and cached.
 type table struct {
-	ID         uint64       `json:"id"`
-	Name       string       `json:"name"`
-	UUID       string       `json:"uuid"`
-	Created    time.Time    `json:"created"`
-	Status     string       `json:"status"`
-	Attributes []attrDef    `json:"attributes"`
-	Hash       string       `json:"hash"`
-	Range      string       `json:"range,omitempty"`
-	Billing    string       `json:"billing"`
-	RCU        int64        `json:"rcu,omitempty"`
-	WCU        int64        `json:"wcu,omitempty"`
-	BillingAt  time.Time    `json:"billingAt"`
-	GSIs       []index      `json:"gsis,omitempty"`
-	LSIs       []index      `json:"lsis,omitempty"`
-	Stream     streamConfig `json:"stream"`
+	ID         uint64    `json:"id"`
+	Name       string    `json:"name"`
+	UUID       string    `json:"uuid"`
+	Created    time.Time `json:"created"`
+	Status     string    `json:"status"`
+	Attributes []attrDef `json:"attributes"`
+	Hash       string    `json:"hash"`
+	Range      string    `json:"range,omitempty"`
+	Billing    string    `json:"billing"`
+	RCU        int64     `json:"rcu,omitempty"`
+	WCU        int64     `json:"wcu,omitempty"`
+	// BillingAt is when the table last became PAY_PER_REQUEST (its
+	// creation for a table created so).
+	BillingAt time.Time `json:"billingAt"`
+	// FromOnDemand is whether a provisioned table was switched from
+	// PAY_PER_REQUEST, which DescribeTable then reports with BillingAt.
+	FromOnDemand bool              `json:"fromOnDemand,omitempty"`
+	Throughput   throughputChanges `json:"throughput,omitzero"`
+	GSIs         []index           `json:"gsis,omitempty"`
+	LSIs         []index           `json:"lsis,omitempty"`
+	Stream       streamConfig      `json:"stream"`
 	// PastStreams are the disabled streams that a later stream replaced,
 	// readable until their retention ends.
 	PastStreams []streamConfig `json:"pastStreams,omitempty"`
@@ -80,6 +86,8 @@ type index struct {
 	RCU        int64    `json:"rcu,omitempty"`
 	WCU        int64    `json:"wcu,omitempty"`
 	Status     string   `json:"status"`
+	// Throughput is the history of RCU and WCU.
+	Throughput throughputChanges `json:"throughput,omitzero"`
 }
 
 type streamConfig struct {
@@ -648,6 +656,7 @@ func checkThroughput(rcu, wcu int64) error {
 // describe renders the table for the wire. counts gives the item count and
 // size of the table and each index (by index name, "" for the table).
 func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescription {
+	now := s.clock.Now()
 	d := &TableDescription{
 		TableName:                 ptr(t.Name),
 		KeySchema:                 keySchema(t.Hash, t.Range),
@@ -656,13 +665,9 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 		TableArn:                  ptr(t.arn(s.account, s.region)),
 		TableId:                   ptr(t.UUID),
 		DeletionProtectionEnabled: ptr(t.Protected),
-		ProvisionedThroughput: &ProvisionedThroughputDescription{
-			NumberOfDecreasesToday: ptr(int64(0)),
-			ReadCapacityUnits:      ptr(t.RCU),
-			WriteCapacityUnits:     ptr(t.WCU),
-		},
-		TableSizeBytes: ptr(counts[""][1]),
-		ItemCount:      ptr(counts[""][0]),
+		ProvisionedThroughput:     t.Throughput.describe(now, t.RCU, t.WCU),
+		TableSizeBytes:            ptr(counts[""][1]),
+		ItemCount:                 ptr(counts[""][0]),
 	}
 	if r := t.Restore; r != nil {
 		d.RestoreSummary = &RestoreSummary{RestoreDateTime: ptr(r.Time), RestoreInProgress: ptr(false), SourceTableArn: nonEmpty(r.TableARN), SourceBackupArn: nonEmpty(r.BackupARN)}
@@ -673,6 +678,9 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 	sort.Slice(d.AttributeDefinitions, func(i, j int) bool {
 		return *d.AttributeDefinitions[i].AttributeName < *d.AttributeDefinitions[j].AttributeName
 	})
+	if t.Billing == billingProvisioned && t.FromOnDemand {
+		d.BillingModeSummary = &BillingModeSummary{BillingMode: ptr(BillingMode(billingProvisioned)), LastUpdateToPayPerRequestDateTime: ptr(t.BillingAt)}
+	}
 	if t.Billing == billingPayPerRequest {
 		d.BillingModeSummary = &BillingModeSummary{BillingMode: ptr(BillingMode(billingPayPerRequest)), LastUpdateToPayPerRequestDateTime: ptr(t.BillingAt)}
 		if t.MaxRead != 0 || t.MaxWrite != 0 {
@@ -694,18 +702,14 @@ func (s *Service) describe(t *table, counts map[string][2]int64) *TableDescripti
 	for _, ix := range t.GSIs {
 		c := counts[ix.Name]
 		gd := GlobalSecondaryIndexDescription{
-			IndexName:   ptr(ix.Name),
-			KeySchema:   ix.keySchema(),
-			Projection:  ix.projection(),
-			IndexStatus: ptr(IndexStatus(ix.Status)),
-			ProvisionedThroughput: &ProvisionedThroughputDescription{
-				NumberOfDecreasesToday: ptr(int64(0)),
-				ReadCapacityUnits:      ptr(ix.RCU),
-				WriteCapacityUnits:     ptr(ix.WCU),
-			},
-			IndexSizeBytes: ptr(c[1]),
-			ItemCount:      ptr(c[0]),
-			IndexArn:       ptr(arn + "/index/" + ix.Name),
+			IndexName:             ptr(ix.Name),
+			KeySchema:             ix.keySchema(),
+			Projection:            ix.projection(),
+			IndexStatus:           ptr(IndexStatus(ix.Status)),
+			ProvisionedThroughput: ix.Throughput.describe(now, ix.RCU, ix.WCU),
+			IndexSizeBytes:        ptr(c[1]),
+			ItemCount:             ptr(c[0]),
+			IndexArn:              ptr(arn + "/index/" + ix.Name),
 		}
 		if ix.Status == statusCreating {
 			gd.Backfilling = ptr(true)

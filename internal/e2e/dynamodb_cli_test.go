@@ -69,4 +69,12 @@ func TestDynamoDBCLI(t *testing.T) {
 		!strings.HasSuffix(strings.TrimSpace(res.Stderr), ": The conditional request failed") {
 		t.Errorf("failing put-item: exit %d, stderr %q", res.ExitCode, res.Stderr)
 	}
+
+	// DynamoDB writes its doubles with a fraction, and the CLI prints them
+	// as they came, as the CLI reference's examples show.
+	res = env.CLI(t, "dynamodb", "put-item", "--table-name", "cli", "--item", `{"pk":{"S":"b"},"sk":{"N":"1"}}`,
+		"--return-consumed-capacity", "TOTAL")
+	if !strings.Contains(res.Stdout, `"CapacityUnits": 1.0`) {
+		t.Errorf("put-item --return-consumed-capacity TOTAL printed %s, want \"CapacityUnits\": 1.0", res.Stdout)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -149,6 +150,27 @@ func TestDynamoDBConformanceItemCollectionMetrics(t *testing.T) {
 	if del.ItemCollectionMetrics == nil {
 		t.Error("DeleteItem: no ItemCollectionMetrics")
 	}
+	// Requests of several writes report, per table, each collection they
+	// changed once; a table without local secondary indexes has none.
+	bw, err := c.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{
+		"indexed": {
+			{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("icm"), "sk": avS("a")}}},
+			{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("icm"), "sk": avS("b")}}},
+			{DeleteRequest: &types.DeleteRequest{Key: ddbItem{"pk": avS("other"), "sk": avS("a")}}},
+		},
+		"nolsi": {{PutRequest: &types.PutRequest{Item: ddbItem{"pk": avS("a"), "sk": avN("1")}}}},
+	}, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	mustOK(t, "BatchWriteItem", err)
+	wantCollections(t, "BatchWriteItem", bw.ItemCollectionMetrics, "icm", "other")
+	tw, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("icm"), "sk": avS("a")},
+			UpdateExpression: aws.String("SET d = :v"), ExpressionAttributeValues: ddbItem{":v": avS("x")}}},
+		{ConditionCheck: &types.ConditionCheck{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("checked"), "sk": avS("a")},
+			ConditionExpression: aws.String("attribute_not_exists(pk)")}},
+		{Delete: &types.Delete{TableName: aws.String("indexed"), Key: ddbItem{"pk": avS("icm"), "sk": avS("b")}}},
+	}, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsSize})
+	mustOK(t, "TransactWriteItems", err)
+	wantCollections(t, "TransactWriteItems", tw.ItemCollectionMetrics, "icm")
 	// NONE, or a table without item collections, reports nothing.
 	out, err = c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("indexed"), Item: item, ReturnItemCollectionMetrics: types.ReturnItemCollectionMetricsNone})
 	mustOK(t, "PutItem NONE", err)
@@ -167,14 +189,8 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	env := Start(t)
 	c := ddbClient(env)
 	ctx := context.Background()
-	_, err := c.CreateTable(ctx, &dynamodb.CreateTableInput{
-		TableName:             aws.String("prov"),
-		AttributeDefinitions:  []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:             keySchema("pk", ""),
-		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)},
-	})
-	mustOK(t, "CreateTable", err)
-	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"), BillingMode: types.BillingModeProvisioned,
+	createProvisionedTable(t, c, "prov")
+	_, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("prov"), BillingMode: types.BillingModeProvisioned,
 		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)}})
 	wantDDBError(t, "the throughput the table has", err, "ValidationException",
 		"The provisioned throughput for the table will not change. The requested value equals the current value. "+
@@ -194,6 +210,49 @@ func TestDynamoDBConformanceTableUpdatesAndTags(t *testing.T) {
 	_, err = c.ListTagsOfResource(ctx, &dynamodb.ListTagsOfResourceInput{ResourceArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:prov")})
 	wantDDBError(t, "ListTagsOfResource on a malformed ARN", err, "ValidationException",
 		"Invalid TableArn: Invalid ResourceArn provided as input arn:aws:dynamodb:us-east-1:000000000000:prov")
+}
+
+// TestDynamoDBConformanceThroughputHistory follows the aws CLI's
+// update-table example: a table switched from on-demand to provisioned
+// keeps a BillingModeSummary naming when it was last on demand, and its
+// ProvisionedThroughput says when the units last rose and fell.
+func TestDynamoDBConformanceThroughputHistory(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	c := ddbClient(env)
+	ctx := context.Background()
+	created := createSimpleTable(t, c, "music", false)
+	onDemandSince := aws.ToTime(created.BillingModeSummary.LastUpdateToPayPerRequestDateTime)
+	up, err := c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("music"), BillingMode: types.BillingModeProvisioned,
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(15), WriteCapacityUnits: aws.Int64(10)}})
+	mustOK(t, "UpdateTable to provisioned", err)
+	d := up.TableDescription
+	if b := d.BillingModeSummary; b == nil || b.BillingMode != types.BillingModeProvisioned || !aws.ToTime(b.LastUpdateToPayPerRequestDateTime).Equal(onDemandSince) {
+		t.Errorf("BillingModeSummary = %+v, want PROVISIONED, last on demand at %v", b, onDemandSince)
+	}
+	pt := d.ProvisionedThroughput
+	if pt.LastIncreaseDateTime == nil || pt.LastDecreaseDateTime != nil || aws.ToInt64(pt.NumberOfDecreasesToday) != 0 {
+		t.Errorf("after an increase: ProvisionedThroughput = %+v, want LastIncreaseDateTime only", pt)
+	}
+	w := dynamodb.NewTableExistsWaiter(c, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = time.Millisecond })
+	mustOK(t, "waiting for ACTIVE", w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("music")}, 30*time.Second))
+	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: aws.String("music"),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(10)}})
+	mustOK(t, "UpdateTable down", err)
+	desc, err := c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("music")})
+	mustOK(t, "DescribeTable", err)
+	pt = desc.Table.ProvisionedThroughput
+	if pt.LastIncreaseDateTime == nil || pt.LastDecreaseDateTime == nil || aws.ToInt64(pt.NumberOfDecreasesToday) != 1 {
+		t.Errorf("after a decrease: ProvisionedThroughput = %+v, want both dates and 1 decrease today", pt)
+	}
+
+	// A table created provisioned has neither dates nor a summary.
+	createProvisionedTable(t, c, "always")
+	desc, err = c.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("always")})
+	mustOK(t, "DescribeTable", err)
+	if desc.Table.BillingModeSummary != nil || desc.Table.ProvisionedThroughput.LastIncreaseDateTime != nil {
+		t.Errorf("a table created provisioned: BillingModeSummary %+v, ProvisionedThroughput %+v", desc.Table.BillingModeSummary, desc.Table.ProvisionedThroughput)
+	}
 }
 
 func TestDynamoDBConformanceBatchGetSizeLimit(t *testing.T) {
@@ -230,4 +289,32 @@ func TestDynamoDBConformanceBatchGetSizeLimit(t *testing.T) {
 	if got := len(again.Responses["bulky"]); got != n-40 || len(again.UnprocessedKeys) != 0 {
 		t.Errorf("retry returned %d items and %d unprocessed tables, want %d and 0", got, len(again.UnprocessedKeys), n-40)
 	}
+}
+
+// wantCollections asserts ItemCollectionMetrics of a request of several
+// writes: only the table "indexed", one entry per partition key, in order.
+func wantCollections(t *testing.T, what string, got map[string][]types.ItemCollectionMetrics, pks ...string) {
+	t.Helper()
+	if len(got) != 1 || len(got["indexed"]) != len(pks) {
+		t.Fatalf("%s: ItemCollectionMetrics = %v, want the collections %v of table indexed", what, got, pks)
+	}
+	for i, m := range got["indexed"] {
+		wantItem(t, what+" ItemCollectionKey", m.ItemCollectionKey, ddbItem{"pk": avS(pks[i])})
+		if len(m.SizeEstimateRangeGB) != 2 || m.SizeEstimateRangeGB[0] != 0 || m.SizeEstimateRangeGB[1] != 1 {
+			t.Errorf("%s: SizeEstimateRangeGB = %v, want [0 1]", what, m.SizeEstimateRangeGB)
+		}
+	}
+}
+
+// createProvisionedTable creates a table keyed by the string pk with 5
+// read and 5 write capacity units.
+func createProvisionedTable(t *testing.T, c *dynamodb.Client, name string) {
+	t.Helper()
+	_, err := c.CreateTable(context.Background(), &dynamodb.CreateTableInput{
+		TableName:             aws.String(name),
+		AttributeDefinitions:  []types.AttributeDefinition{{AttributeName: aws.String("pk"), AttributeType: types.ScalarAttributeTypeS}},
+		KeySchema:             keySchema("pk", ""),
+		ProvisionedThroughput: &types.ProvisionedThroughput{ReadCapacityUnits: aws.Int64(5), WriteCapacityUnits: aws.Int64(5)},
+	})
+	mustOK(t, "CreateTable "+name, err)
 }

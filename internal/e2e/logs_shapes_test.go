@@ -90,6 +90,45 @@ func TestLogsStreamStoredBytesIsZero(t *testing.T) {
 	}
 }
 
+// A stream that has had events uploaded reports its uploadSequenceToken,
+// the nextSequenceToken of its last PutLogEvents, as the CLI reference's
+// describe-log-streams scripts read it; a stream without uploads has none.
+func TestLogsStreamUploadSequenceToken(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := cloudwatchlogs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	g := "/app/tokens"
+	createLogStream(t, c, g, "used")
+	if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(g), LogStreamName: aws.String("unused")}); err != nil {
+		t.Fatal(err)
+	}
+	var last string
+	for i := range 2 {
+		out, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(g), LogStreamName: aws.String("used"),
+			LogEvents: []types.InputLogEvent{{Timestamp: aws.Int64(time.Now().UnixMilli()), Message: aws.String("event")}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		next := aws.ToString(out.NextSequenceToken)
+		if next == "" || next == last {
+			t.Fatalf("put %d: nextSequenceToken %q after %q", i, next, last)
+		}
+		last = next
+	}
+	streams, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String(g)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*string{}
+	for _, st := range streams.LogStreams {
+		got[aws.ToString(st.LogStreamName)] = st.UploadSequenceToken
+	}
+	if aws.ToString(got["used"]) != last || got["unused"] != nil {
+		t.Errorf("uploadSequenceToken: used %v, unused %v; want %q and none", aws.ToString(got["used"]), got["unused"], last)
+	}
+}
+
 // PutLogEvents reports events older than 14 days as too old and younger
 // ones that precede the group's retention period as expired, each by the
 // exclusive end of its run; the events after them are stored.
@@ -202,7 +241,9 @@ func TestLogsGroupIdentifier(t *testing.T) {
 			t.Errorf("GetLogEvents(%s) = %v, %v", id, ge, err)
 		}
 		fe, err := c.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupIdentifier: aws.String(id), FilterPattern: aws.String("hello")})
-		if err != nil || len(fe.Events) != 1 {
+		// searchedLogStreams is still sent, as the empty list it has been
+		// since May 2020.
+		if err != nil || len(fe.Events) != 1 || fe.SearchedLogStreams == nil || len(fe.SearchedLogStreams) != 0 {
 			t.Errorf("FilterLogEvents(%s) = %v, %v", id, fe, err)
 		}
 	}

@@ -138,6 +138,9 @@ func (s *Service) describeLogStreams(ctx context.Context, in *DescribeLogStreams
 		if st.FirstEvent != 0 {
 			ls.FirstEventTimestamp, ls.LastEventTimestamp, ls.LastIngestionTime = ptr(st.FirstEvent), ptr(st.LastEvent), ptr(st.LastIngestion)
 		}
+		if st.Upload != 0 {
+			ls.UploadSequenceToken = ptr(sequenceToken(st.Upload))
+		}
 		out.LogStreams = append(out.LogStreams, ls)
 	}
 	if i < len(all) {
@@ -190,7 +193,7 @@ func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*P
 	for _, e := range in.LogEvents {
 		events = append(events, Event{Timestamp: *e.Timestamp, Message: *e.Message})
 	}
-	rejected, err := s.Append(g, st, events, false)
+	rejected, upload, err := s.append(g, st, events, false)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +210,7 @@ func (s *Service) putLogEvents(ctx context.Context, in *PutLogEventsRequest) (*P
 			s.metrics.PutFilterMetrics(ps)
 		}
 	}
-	out := &PutLogEventsResponse{NextSequenceToken: ptr(strconv.FormatInt(s.clock.Now().UnixNano(), 10))}
+	out := &PutLogEventsResponse{NextSequenceToken: ptr(sequenceToken(upload))}
 	if rejected != nil {
 		out.RejectedLogEventsInfo = rejected
 	}
@@ -231,45 +234,52 @@ type Event struct {
 // The group's metric filters then publish their datapoints for the
 // events stored, after s.mu is released.
 func (s *Service) Append(g, st string, events []Event, create bool) (*RejectedLogEventsInfo, error) {
+	rejected, _, err := s.append(g, st, events, create)
+	return rejected, err
+}
+
+// append is Append that also returns the upload's sequence number (see
+// stream.Upload).
+func (s *Service) append(g, st string, events []Event, create bool) (*RejectedLogEventsInfo, uint64, error) {
 	s.mu.Lock()
 	mfs := s.mfs[g]
 	var stored []Event
 	if len(mfs) > 0 && s.metrics != nil {
 		stored = make([]Event, 0, len(events))
 	}
-	rejected, err := s.appendLocked(g, st, events, create, &stored)
+	rejected, upload, err := s.appendLocked(g, st, events, create, &stored)
 	s.mu.Unlock()
 	if err == nil && len(stored) > 0 {
 		if ps := filterMetrics(mfs, stored); len(ps) > 0 {
 			s.metrics.PutFilterMetrics(ps)
 		}
 	}
-	return rejected, err
+	return rejected, upload, err
 }
 
-// appendLocked is Append under s.mu; it appends the events it stores to
+// appendLocked is append under s.mu; it appends the events it stores to
 // *stored when stored is not nil.
-func (s *Service) appendLocked(g, st string, events []Event, create bool, stored *[]Event) (*RejectedLogEventsInfo, error) {
+func (s *Service) appendLocked(g, st string, events []Event, create bool, stored *[]Event) (*RejectedLogEventsInfo, uint64, error) {
 	grp, err := getJSON[group](s.store, groupKey(g))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if grp == nil {
 		if !create {
-			return nil, groupNotFound()
+			return nil, 0, groupNotFound()
 		}
 		if grp, err = s.ensureGroup(g, true, nil, ""); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	meta, err := getJSON[stream](s.store, streamKey(g, st))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	now := s.clock.Now()
 	if meta == nil {
 		if !create {
-			return nil, streamNotFound()
+			return nil, 0, streamNotFound()
 		}
 		meta = &stream{Name: st, Created: now.UnixMilli()}
 	}
@@ -317,11 +327,11 @@ func (s *Service) appendLocked(g, st string, events []Event, create bool, stored
 			*stored = append(*stored, e)
 		}
 		if err := setJSON(b, eventKey(g, st, e.Timestamp, n), &event{Message: e.Message, Ingestion: nowMs}); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		b.Set(timeKey(g, e.Timestamp, st, n), nil)
 		if err := s.markPending(b, g, st, e.Timestamp, n, e.Message); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if meta.FirstEvent == 0 || e.Timestamp < meta.FirstEvent {
 			meta.FirstEvent = e.Timestamp
@@ -332,8 +342,11 @@ func (s *Service) appendLocked(g, st string, events []Event, create bool, stored
 		meta.StoredBytes += int64(len(e.Message) + eventOverhead)
 	}
 	meta.LastIngestion = nowMs
+	if len(events) > 0 {
+		meta.Upload = seq + uint64(len(events)) - 1
+	}
 	if err := setJSON(b, streamKey(g, st), meta); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if create {
 		err = b.CommitNoWait()
@@ -343,7 +356,7 @@ func (s *Service) appendLocked(g, st string, events []Event, create bool, stored
 	if err == nil && len(s.subs.filters[g]) > 0 {
 		s.subs.nudge()
 	}
-	return rejected, err
+	return rejected, meta.Upload, err
 }
 
 // position is a place in a stream's events: the key after which (or
@@ -528,7 +541,8 @@ func (s *Service) filterLogEvents(ctx context.Context, in *FilterLogEventsReques
 		return nil, err
 	}
 	defer it.Close()
-	out := &FilterLogEventsResponse{Events: []FilteredLogEvent{}}
+	// searchedLogStreams has been an empty list since May 2020.
+	out := &FilterLogEventsResponse{Events: []FilteredLogEvent{}, SearchedLogStreams: []SearchedLogStream{}}
 	var lastReturned []byte
 	for ok := it.First(); ok; ok = it.Next() {
 		vals, err := keys.Decode(it.Key())

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
@@ -25,6 +26,15 @@ type stream struct {
 	LastEvent     int64  `json:"lastEvent,omitempty"`
 	LastIngestion int64  `json:"lastIngestion,omitempty"`
 	StoredBytes   int64  `json:"storedBytes"`
+	// Upload is the sequence number of the last event of the stream's
+	// last upload (zero: none), its uploadSequenceToken.
+	Upload uint64 `json:"upload,omitempty"`
+}
+
+// sequenceToken renders an upload's sequence number as the decimal
+// sequence token PutLogEvents answers and DescribeLogStreams reports.
+func sequenceToken(upload uint64) string {
+	return strconv.FormatUint(upload, 10)
 }
 
 type event struct {

@@ -85,6 +85,9 @@ func TestSubscriptionAttributes(t *testing.T) {
 			"InvalidParameter: Invalid parameter: Delivery protocol [lambda] does not support raw message delivery."},
 		{"sqs", false, queue, nil, map[string]string{"FilterPolicy": `{"a":["b"]}`}, `{"FilterPolicy":"{\"a\":[\"b\"]}"}`},
 		{"sqs", false, queue, map[string]string{"FilterPolicy": `{"a":["b"]}`}, map[string]string{"FilterPolicy": ""}, `{}`},
+		// The CLI reference removes a filter policy by setting an empty one.
+		{"sqs", false, queue, map[string]string{"FilterPolicy": `{"a":["b"]}`}, map[string]string{"FilterPolicy": "{}"}, `{}`},
+		{"sqs", false, queue, nil, map[string]string{"FilterPolicy": " { } "}, `{}`},
 		{"sqs", false, queue, map[string]string{"FilterPolicy": `{"a":{"b":["c"]}}`, "FilterPolicyScope": "MessageBody"},
 			map[string]string{"FilterPolicyScope": "MessageAttributes"},
 			"InvalidParameter: Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy"},

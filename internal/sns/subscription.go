@@ -145,6 +145,11 @@ func checkSubscriptionAttributes(current, set map[string]string, protocol string
 				return nil, attrErrorf("RawMessageDelivery: Invalid value [%s]. Must be true or false.", v)
 			}
 			v = strconv.FormatBool(b)
+		case "FilterPolicy":
+			// An empty policy is how AWS's documentation removes one.
+			if isEmptyJSONObject(v) {
+				v = ""
+			}
 		case "FilterPolicyScope":
 			if v != "MessageAttributes" && v != "MessageBody" {
 				return nil, attrErrorf("FilterPolicyScope: Invalid value [%s]. Please use either MessageBody or MessageAttributes", v)
@@ -192,6 +197,13 @@ func checkSubscriptionAttributes(current, set map[string]string, protocol string
 		}
 	}
 	return out, nil
+}
+
+// isEmptyJSONObject reports whether s is a JSON object with no members,
+// such as "{}" or "{ }".
+func isEmptyJSONObject(s string) bool {
+	var m map[string]json.RawMessage
+	return json.Unmarshal([]byte(s), &m) == nil && m != nil && len(m) == 0
 }
 
 // parseRedrivePolicy returns a RedrivePolicy's dead-letter queue ARN.

@@ -281,7 +281,7 @@ func appendValue(dst []byte, v reflect.Value, t *shape.Type, f *shape.Field) []b
 		if math.IsNaN(fv) || math.IsInf(fv, 0) {
 			return AppendString(dst, shape.FormatFloat(fv))
 		}
-		return strconv.AppendFloat(dst, fv, 'g', -1, 64)
+		return appendDouble(dst, fv)
 	case shape.Timestamp:
 		format := shape.UnixTimestamp
 		if f != nil && f.TimestampFormat != "" {
@@ -366,6 +366,19 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 	}
 	return t
 }()
+
+// appendDouble appends a finite double as AWS's JSON services write one: in
+// its shortest form, with a fraction even when it is whole (1.0, not 1), as
+// a Java double prints. The aws CLI shows the number as it came
+// ("CapacityUnits": 1.0), and so do clients that keep the JSON's types.
+func appendDouble(dst []byte, f float64) []byte {
+	start := len(dst)
+	dst = strconv.AppendFloat(dst, f, 'g', -1, 64)
+	if bytes.IndexAny(dst[start:], ".e") < 0 {
+		dst = append(dst, ".0"...)
+	}
+	return dst
+}
 
 // AppendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
 // Runs of safe ASCII are copied in one go: escaping is a hot path of
