@@ -235,7 +235,7 @@ func (s *Service) describeStreamSummary(ctx context.Context, in *DescribeStreamS
 		EnhancedMonitoring:      []EnhancedMetrics{{ShardLevelMetrics: []MetricsName{}}},
 		EncryptionType:          ptr(EncryptionType("NONE")),
 		OpenShardCount:          ptr(int32(st.openCount())),
-		ConsumerCount:           ptr(int32(0)),
+		ConsumerCount:           ptr(int32(len(st.Consumers))),
 	}}, nil
 }
 
