@@ -100,6 +100,10 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	if err != nil {
 		return nil, err
 	}
+	policy, err := s.stackPolicy(ctx, in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	if st := s.stacks[name]; st != nil {
 		s.mu.Unlock()
@@ -117,7 +121,8 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 		NoRollback:      in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
 		DoNothing:       deref(in.OnFailure) == "DO_NOTHING",
 		DeleteOnFailure: deref(in.OnFailure) == "DELETE",
-		Protected:       in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
+		Protected:       in.EnableTerminationProtection != nil && *in.EnableTerminationProtection,
+		Policy:          policy}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stacks[name] != nil {
@@ -212,6 +217,10 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 			return nil, err
 		}
 	}
+	policy, err := s.stackPolicy(ctx, in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
 	caps := in.Capabilities
 	p, err := s.prepare(ctx, b, in.Parameters, rec.Parameters, rec.Name, rec.ID, caps, false)
 	if err != nil {
@@ -238,6 +247,9 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	st.rec.Capabilities = caps
 	if in.Tags != nil {
 		st.rec.Tags = tagMap(in.Tags)
+	}
+	if policy != "" {
+		st.rec.Policy = policy
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)

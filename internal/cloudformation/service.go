@@ -95,6 +95,13 @@
 // and shows the properties as the template wrote them, so a resolved
 // value is neither stored nor shown in events, and a changed parameter
 // or secret does not by itself update a resource, as on AWS.
+//
+// Stack policies (ops_policy.go): CreateStack's and UpdateStack's
+// StackPolicyBody or StackPolicyURL, and SetStackPolicy, set a stack's
+// policy, which GetStackPolicy answers as given. A policy must be a JSON
+// object with Statements ("Error validating stack policy: Invalid stack
+// policy"); it is kept but not enforced, so an update changes the
+// resources a policy denies it, and StackPolicyDuringUpdate is ignored.
 package cloudformation
 
 import (
@@ -262,6 +269,8 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
 			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
 			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
+			{Name: "SetStackPolicy", Handler: awsproto.Handle(s.setStackPolicy)},
+			{Name: "GetStackPolicy", Handler: awsproto.Handle(s.getStackPolicy)},
 			{Name: "RollbackStack", Handler: awsproto.Handle(s.rollbackStack)},
 			{Name: "ContinueUpdateRollback", Handler: awsproto.Handle(s.continueUpdateRollback)},
 			{Name: "CancelUpdateStack", Handler: awsproto.Handle(s.cancelUpdateStack)},
@@ -321,8 +330,10 @@ type stackRecord struct {
 	Stable *stableState `json:"stable,omitempty"`
 	// Protected is termination protection: DeleteStack refuses the
 	// stack while it is set.
-	Protected bool           `json:"protected,omitempty"`
-	Outputs   []outputRecord `json:"outputs,omitempty"`
+	Protected bool `json:"protected,omitempty"`
+	// Policy is the stack policy as given, "" for none (ops_policy.go).
+	Policy  string         `json:"policy,omitempty"`
+	Outputs []outputRecord `json:"outputs,omitempty"`
 	// Imports are the exports the stack's template imported when it was
 	// last created or updated.
 	Imports     []string                  `json:"imports,omitempty"`
