@@ -221,6 +221,15 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	if err != nil {
 		return nil, err
 	}
+	// The update answers to the stack's policy, or the one given for
+	// its duration; a new policy holds from then on.
+	guard, err := s.stackPolicy(ctx, in.StackPolicyDuringUpdateBody, in.StackPolicyDuringUpdateURL)
+	if err != nil {
+		return nil, err
+	}
+	if guard == "" {
+		guard = rec.Policy
+	}
 	caps := in.Capabilities
 	p, err := s.prepare(ctx, b, in.Parameters, rec.Parameters, rec.Name, rec.ID, caps, false)
 	if err != nil {
@@ -253,7 +262,7 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)
-	s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, guard) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }
 

@@ -100,8 +100,12 @@
 // StackPolicyBody or StackPolicyURL, and SetStackPolicy, set a stack's
 // policy, which GetStackPolicy answers as given. A policy must be a JSON
 // object with Statements ("Error validating stack policy: Invalid stack
-// policy"); it is kept but not enforced, so an update changes the
-// resources a policy denies it, and StackPolicyDuringUpdate is ignored.
+// policy"). An update that would modify, replace or delete a resource
+// the policy does not allow it to (an explicit Deny, or no Allow) fails
+// before it changes anything, with the resource's UPDATE_FAILED event
+// "Action denied by stack policy: ...", and rolls back;
+// StackPolicyDuringUpdateBody governs one update in place of the
+// stack's policy.
 package cloudformation
 
 import (
