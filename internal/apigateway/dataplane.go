@@ -224,15 +224,21 @@ func (s *Service) serve(req *request, w http.ResponseWriter) *gatewayError {
 	if e := s.authorize(req); e != nil {
 		return e
 	}
+	s.logUsagePlan(req)
 	s.logMethodRequest(req)
 	if e := s.throttleRequest(req); e != nil {
 		return e
 	}
+	return s.integrate(req, w)
+}
+
+// integrate runs an authorized request through its method: the request
+// validation, then the integration.
+func (s *Service) integrate(req *request, w http.ResponseWriter) *gatewayError {
 	if e := s.validateRequest(req); e != nil {
 		return e
 	}
-	ig := m.method.Integration
-	switch ig.Type {
+	switch req.match.method.Integration.Type {
 	case "AWS_PROXY":
 		return s.lambdaProxy(req, w)
 	case "HTTP_PROXY":

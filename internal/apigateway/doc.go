@@ -101,6 +101,19 @@
 // with it is all it takes; this package serves it as AWS does. Lambda
 // proxy responses must carry their own Access-Control-Allow-Origin.
 //
+// # Test invocations
+//
+// TestInvokeMethod (op_testinvoke.go) runs one method of the API as it is
+// defined now, deployed or not, on the stage "test-invoke-stage": the
+// method is the resource's, the path (the resource's own by default)
+// gives the path parameters when it is one of the resource's, and the
+// call's headers, body and stage variables stand for the request's. It
+// skips the method's authorization, API key and throttling, validates
+// and integrates as a stage does, and answers the method's status, body
+// and headers with the execution log of every line, data included, as
+// the console shows it ("Execution log for request ID", then each line
+// after its time), and the latency in milliseconds.
+//
 // # Tracing
 //
 // A stage with TracingEnabled traces each request whose X-Amzn-Trace-Id

@@ -3,6 +3,7 @@ package apigateway
 import (
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -80,10 +81,9 @@ func (s *Service) logExecution(req *request, data bool, format string, args ...a
 	req.execution = append(req.execution, executionLine{at: s.clock.Now(), text: fmt.Sprintf(format, args...), data: data})
 }
 
-// logMethodRequest writes the lines that start a method's execution,
-// once the request is authorized: the usage plan check, the method and
-// the method request's data.
-func (s *Service) logMethodRequest(req *request) {
+// logUsagePlan writes the lines of the usage plan check, once the
+// request is authorized.
+func (s *Service) logUsagePlan(req *request) {
 	if !req.logsExecution {
 		return
 	}
@@ -99,6 +99,14 @@ func (s *Service) logMethodRequest(req *request) {
 			key, req.r.Method, req.match.node.template)
 	}
 	s.logExecution(req, false, "Usage Plan check succeeded for API Key %sand API Stage %s", key, stage)
+}
+
+// logMethodRequest writes the lines that start a method's execution: the
+// method and the method request's data.
+func (s *Service) logMethodRequest(req *request) {
+	if !req.logsExecution {
+		return
+	}
 	s.logExecution(req, false, "Starting execution for request: %s", req.requestID)
 	s.logExecution(req, false, "HTTP Method: %s, Resource Path: %s", req.r.Method, req.path)
 	s.logExecution(req, true, "Method request path: %s", logMap(req.match.params))
@@ -143,14 +151,7 @@ func (s *Service) writeExecutionLog(req *request, rec *responseRecorder, e *gate
 	if level != "INFO" && !(level == "ERROR" && rec.status >= 400) {
 		return
 	}
-	s.logExecution(req, true, "Method response body after transformations: %s", rec.body)
-	s.logExecution(req, true, "Method response headers: %s", logValues(url.Values(rec.Header())))
-	if e != nil {
-		s.logExecution(req, false, "Gateway response type: %s with status code: %d", errorResponseType(e), e.status)
-	} else {
-		s.logExecution(req, false, "Successfully completed execution")
-	}
-	s.logExecution(req, false, "Method completed with status: %d", rec.status)
+	s.logMethodResponse(req, rec.status, rec.Header(), rec.body, e)
 	group, stream := executionLogGroup(req.apiID, req.stage), accesslog.Stream(req.apiID, req.stage)
 	prefix := "(" + req.requestID + ") "
 	for _, l := range req.execution {
@@ -165,6 +166,19 @@ func (s *Service) writeExecutionLog(req *request, rec *responseRecorder, e *gate
 			return // logging never fails a request
 		}
 	}
+}
+
+// logMethodResponse writes the lines that end a method's execution: the
+// response's data, and how it ended (e, when API Gateway answered).
+func (s *Service) logMethodResponse(req *request, status int, header http.Header, body []byte, e *gatewayError) {
+	s.logExecution(req, true, "Method response body after transformations: %s", body)
+	s.logExecution(req, true, "Method response headers: %s", logValues(url.Values(header)))
+	if e != nil {
+		s.logExecution(req, false, "Gateway response type: %s with status code: %d", errorResponseType(e), e.status)
+	} else {
+		s.logExecution(req, false, "Successfully completed execution")
+	}
+	s.logExecution(req, false, "Method completed with status: %d", status)
 }
 
 // maskKey is an API key as execution logs show it: all but its last

@@ -56,6 +56,7 @@ func TestExecutionLogRedactsSecrets(t *testing.T) {
 	req := &request{r: r, apiID: "abc", stage: "prod", requestID: "rid", logsExecution: true,
 		deployment: &deployment{API: &restAPI{}},
 		match:      routeMatch{node: &routeNode{template: "/ok"}, method: &method{HTTPMethod: "GET"}}}
+	s.logUsagePlan(req)
 	s.logMethodRequest(req)
 	var headers string
 	for _, l := range req.execution {

@@ -317,6 +317,47 @@ func (s *Service) deleteStage(ctx context.Context, in *DeleteStageRequest) (*noO
 	return nil, nil
 }
 
+// A method setting's defaults, which GetStage shows for what the
+// setting leaves unset: the account-level throttling quota (10,000
+// requests a second, bursts of 5,000) and the caching defaults (a
+// 300-second TTL, authorization required for Cache-Control, answered with
+// a header when missing).
+const (
+	defaultThrottlingBurstLimit = 5000
+	defaultThrottlingRateLimit  = 10000
+	defaultCacheTTLSeconds      = 300
+)
+
+// methodSettingOutput is a method setting as GetStage answers it: every
+// field, those left unset at their defaults, but for the logging level,
+// shown only once set.
+func methodSettingOutput(ms MethodSetting) MethodSetting {
+	or := func(p *bool, v bool) *bool {
+		if p == nil {
+			return &v
+		}
+		return p
+	}
+	ms.MetricsEnabled = or(ms.MetricsEnabled, false)
+	ms.DataTraceEnabled = or(ms.DataTraceEnabled, false)
+	ms.CachingEnabled = or(ms.CachingEnabled, false)
+	ms.CacheDataEncrypted = or(ms.CacheDataEncrypted, false)
+	ms.RequireAuthorizationForCacheControl = or(ms.RequireAuthorizationForCacheControl, true)
+	if ms.ThrottlingBurstLimit == nil {
+		ms.ThrottlingBurstLimit = ptr(int32(defaultThrottlingBurstLimit))
+	}
+	if ms.ThrottlingRateLimit == nil {
+		ms.ThrottlingRateLimit = ptr(float64(defaultThrottlingRateLimit))
+	}
+	if ms.CacheTtlInSeconds == nil {
+		ms.CacheTtlInSeconds = ptr(int32(defaultCacheTTLSeconds))
+	}
+	if ms.UnauthorizedCacheControlHeaderStrategy == nil {
+		ms.UnauthorizedCacheControlHeaderStrategy = ptr(UnauthorizedCacheControlHeaderStrategy("SUCCEED_WITH_RESPONSE_HEADER"))
+	}
+	return ms
+}
+
 // stageOutput is a stage as GetStage answers it.
 func stageOutput(g *stage) *Stage {
 	out := &Stage{
@@ -326,7 +367,7 @@ func stageOutput(g *stage) *Stage {
 		ClientCertificateId:  optional(g.ClientCertificateID),
 		CacheClusterEnabled:  ptr(g.CacheClusterEnabled),
 		CacheClusterStatus:   ptr(CacheClusterStatus("NOT_AVAILABLE")),
-		MethodSettings:       maps.Clone(g.MethodSettings),
+		MethodSettings:       map[string]MethodSetting{},
 		Variables:            maps.Clone(g.Variables),
 		DocumentationVersion: optional(g.DocumentationVersion),
 		TracingEnabled:       ptr(g.TracingEnabled),
@@ -334,8 +375,8 @@ func stageOutput(g *stage) *Stage {
 		CreatedDate:          ptr(g.Created),
 		LastUpdatedDate:      ptr(g.Updated),
 	}
-	if out.MethodSettings == nil {
-		out.MethodSettings = map[string]MethodSetting{}
+	for k, ms := range g.MethodSettings {
+		out.MethodSettings[k] = methodSettingOutput(ms)
 	}
 	if g.CacheClusterSize != "" {
 		out.CacheClusterSize = ptr(CacheClusterSize(g.CacheClusterSize))

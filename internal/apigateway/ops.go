@@ -41,6 +41,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "PutIntegrationResponse", HTTP: "PUT /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Status: 201, Handler: awsproto.Handle(s.putIntegrationResponse)},
 		{Name: "GetIntegrationResponse", HTTP: "GET /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Handler: awsproto.Handle(s.getIntegrationResponse)},
 		{Name: "DeleteIntegrationResponse", HTTP: "DELETE /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}/integration/responses/{status_code}", Status: 204, Handler: awsproto.Handle(s.deleteIntegrationResponse)},
+		{Name: "TestInvokeMethod", HTTP: "POST /restapis/{restapi_id}/resources/{resource_id}/methods/{http_method}", Handler: awsproto.Handle(s.testInvokeMethod)},
 
 		{Name: "CreateDeployment", HTTP: "POST /restapis/{restapi_id}/deployments", Status: 201, Handler: awsproto.Handle(s.createDeployment)},
 		{Name: "GetDeployments", HTTP: "GET /restapis/{restapi_id}/deployments", Handler: awsproto.Handle(s.getDeployments)},

@@ -885,6 +885,29 @@ type Tags struct {
 	Tags map[string]string `aws:"name=tags"`
 }
 
+// TestInvokeMethodRequest is the TestInvokeMethodRequest shape of AWS's model.
+type TestInvokeMethodRequest struct {
+	RestApiId           *string             `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ResourceId          *string             `aws:"name=resourceId,loc=uri,locname=resource_id,required"`
+	HttpMethod          *string             `aws:"name=httpMethod,loc=uri,locname=http_method,required"`
+	PathWithQueryString *string             `aws:"name=pathWithQueryString"`
+	Body                *string             `aws:"name=body"`
+	Headers             map[string]string   `aws:"name=headers"`
+	MultiValueHeaders   map[string][]string `aws:"name=multiValueHeaders"`
+	ClientCertificateId *string             `aws:"name=clientCertificateId"`
+	StageVariables      map[string]string   `aws:"name=stageVariables"`
+}
+
+// TestInvokeMethodResponse is the TestInvokeMethodResponse shape of AWS's model.
+type TestInvokeMethodResponse struct {
+	Status            *int32              `aws:"name=status"`
+	Body              *string             `aws:"name=body"`
+	Headers           map[string]string   `aws:"name=headers"`
+	MultiValueHeaders map[string][]string `aws:"name=multiValueHeaders"`
+	Log               *string             `aws:"name=log"`
+	Latency           *int64              `aws:"name=latency"`
+}
+
 // ThrottleSettings is the ThrottleSettings shape of AWS's model.
 type ThrottleSettings struct {
 	BurstLimit *int32   `aws:"name=burstLimit"`

@@ -1004,7 +1004,7 @@ type update struct {
 // caller has set the stack's Stable state, which a failure returns it
 // to unless rollback is disabled; then the stack stops UPDATE_FAILED as
 // it stands, and a later update retries what failed.
-func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) {
+func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan, policy string) {
 	g, err := p.tmpl.Graph(p.conds)
 	if err != nil {
 		s.updateFailed(ctx, st, p, err.Error())
@@ -1015,10 +1015,23 @@ func (s *Service) runUpdate(ctx context.Context, st *stack, p *plan, old *plan) 
 	for id, rs := range st.rec.Resources {
 		saved[id] = *rs
 	}
+	var failed failures
+	// The stack policy (policy) refuses changes before any is made.
+	denied := false
+	for _, ch := range changes(old, p, st.rec.Resources) {
+		if why := policyDenial(policy, ch); why != "" {
+			s.record(st, ch.LogicalID, ch.PhysicalID, ch.Type, updateFailed, why, nil)
+			failed.add(ch.LogicalID)
+			denied = true
+		}
+	}
 	s.mu.Unlock()
+	if denied {
+		s.updateFailed(ctx, st, p, "The following resource(s) failed to update: "+failed.list()+". ")
+		return
+	}
 	var replaced []resourceState // old resources to delete at cleanup
 	var repMu sync.Mutex
-	var failed failures
 	uctx := ctx // the operation's, for the cleanup
 	ctx, end := s.forward(ctx, st)
 	ok := inWaves(g.Waves(), func(id string) bool {

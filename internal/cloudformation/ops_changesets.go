@@ -468,7 +468,7 @@ func (s *Service) executeChangeSet(ctx context.Context, in *ExecuteChangeSetInpu
 	} else {
 		s.stackEvent(st, updateInProgress, "User Initiated")
 		s.transformWarnings(st, p, updateInProgress)
-		s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+		s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, st.rec.Policy) })
 	}
 	return &ExecuteChangeSetOutput{}, nil
 }

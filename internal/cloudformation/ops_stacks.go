@@ -100,6 +100,10 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 	if err != nil {
 		return nil, err
 	}
+	policy, err := s.stackPolicy(ctx, in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	if st := s.stacks[name]; st != nil {
 		s.mu.Unlock()
@@ -117,7 +121,8 @@ func (s *Service) createStack(ctx context.Context, in *CreateStackInput) (*Creat
 		NoRollback:      in.DisableRollback != nil && *in.DisableRollback || deref(in.OnFailure) == "DO_NOTHING",
 		DoNothing:       deref(in.OnFailure) == "DO_NOTHING",
 		DeleteOnFailure: deref(in.OnFailure) == "DELETE",
-		Protected:       in.EnableTerminationProtection != nil && *in.EnableTerminationProtection}}
+		Protected:       in.EnableTerminationProtection != nil && *in.EnableTerminationProtection,
+		Policy:          policy}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stacks[name] != nil {
@@ -212,6 +217,19 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 			return nil, err
 		}
 	}
+	policy, err := s.stackPolicy(ctx, in.StackPolicyBody, in.StackPolicyURL)
+	if err != nil {
+		return nil, err
+	}
+	// The update answers to the stack's policy, or the one given for
+	// its duration; a new policy holds from then on.
+	guard, err := s.stackPolicy(ctx, in.StackPolicyDuringUpdateBody, in.StackPolicyDuringUpdateURL)
+	if err != nil {
+		return nil, err
+	}
+	if guard == "" {
+		guard = rec.Policy
+	}
 	caps := in.Capabilities
 	p, err := s.prepare(ctx, b, in.Parameters, rec.Parameters, rec.Name, rec.ID, caps, false)
 	if err != nil {
@@ -239,9 +257,12 @@ func (s *Service) updateStack(ctx context.Context, in *UpdateStackInput) (*Updat
 	if in.Tags != nil {
 		st.rec.Tags = tagMap(in.Tags)
 	}
+	if policy != "" {
+		st.rec.Policy = policy
+	}
 	s.stackEvent(st, updateInProgress, "User Initiated")
 	s.transformWarnings(st, p, updateInProgress)
-	s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old) })
+	s.start(ctx, st, func(ctx context.Context) { s.runUpdate(ctx, st, p, old, guard) })
 	return &UpdateStackOutput{StackId: &st.rec.ID}, nil
 }
 

@@ -95,6 +95,17 @@
 // and shows the properties as the template wrote them, so a resolved
 // value is neither stored nor shown in events, and a changed parameter
 // or secret does not by itself update a resource, as on AWS.
+//
+// Stack policies (ops_policy.go): CreateStack's and UpdateStack's
+// StackPolicyBody or StackPolicyURL, and SetStackPolicy, set a stack's
+// policy, which GetStackPolicy answers as given. A policy must be a JSON
+// object with Statements ("Error validating stack policy: Invalid stack
+// policy"). An update that would modify, replace or delete a resource
+// the policy does not allow it to (an explicit Deny, or no Allow) fails
+// before it changes anything, with the resource's UPDATE_FAILED event
+// "Action denied by stack policy: ...", and rolls back;
+// StackPolicyDuringUpdateBody governs one update in place of the
+// stack's policy.
 package cloudformation
 
 import (
@@ -262,6 +273,8 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "ListExports", Handler: awsproto.Handle(s.listExports)},
 			{Name: "ListImports", Handler: awsproto.Handle(s.listImports)},
 			{Name: "UpdateTerminationProtection", Handler: awsproto.Handle(s.updateTerminationProtection)},
+			{Name: "SetStackPolicy", Handler: awsproto.Handle(s.setStackPolicy)},
+			{Name: "GetStackPolicy", Handler: awsproto.Handle(s.getStackPolicy)},
 			{Name: "RollbackStack", Handler: awsproto.Handle(s.rollbackStack)},
 			{Name: "ContinueUpdateRollback", Handler: awsproto.Handle(s.continueUpdateRollback)},
 			{Name: "CancelUpdateStack", Handler: awsproto.Handle(s.cancelUpdateStack)},
@@ -321,8 +334,10 @@ type stackRecord struct {
 	Stable *stableState `json:"stable,omitempty"`
 	// Protected is termination protection: DeleteStack refuses the
 	// stack while it is set.
-	Protected bool           `json:"protected,omitempty"`
-	Outputs   []outputRecord `json:"outputs,omitempty"`
+	Protected bool `json:"protected,omitempty"`
+	// Policy is the stack policy as given, "" for none (ops_policy.go).
+	Policy  string         `json:"policy,omitempty"`
+	Outputs []outputRecord `json:"outputs,omitempty"`
 	// Imports are the exports the stack's template imported when it was
 	// last created or updated.
 	Imports     []string                  `json:"imports,omitempty"`

@@ -224,6 +224,16 @@ type Export struct {
 	Value            *string
 }
 
+// GetStackPolicyInput is the GetStackPolicyInput shape of AWS's model.
+type GetStackPolicyInput struct {
+	StackName *string `aws:"required"`
+}
+
+// GetStackPolicyOutput is the GetStackPolicyOutput shape of AWS's model.
+type GetStackPolicyOutput struct {
+	StackPolicyBody *string `aws:"min=1,max=16384"`
+}
+
 // GetTemplateInput is the GetTemplateInput shape of AWS's model.
 type GetTemplateInput struct {
 	StackName     *string
@@ -424,6 +434,13 @@ type RollbackStackOutput struct {
 type RollbackTrigger struct {
 	Arn  *string `aws:"required"`
 	Type *string `aws:"required"`
+}
+
+// SetStackPolicyInput is the SetStackPolicyInput shape of AWS's model.
+type SetStackPolicyInput struct {
+	StackName       *string `aws:"required"`
+	StackPolicyBody *string `aws:"min=1,max=16384"`
+	StackPolicyURL  *string `aws:"min=1,max=1350"`
 }
 
 // Stack is the Stack shape of AWS's model.

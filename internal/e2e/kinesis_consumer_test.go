@@ -20,8 +20,9 @@ import (
 )
 
 // TestKinesisStreamConsumers: registering, describing, listing and
-// deregistering enhanced fan-out consumers, and DeleteStream's refusal of
-// a stream with consumers unless EnforceConsumerDeletion.
+// deregistering enhanced fan-out consumers, DescribeStreamSummary's
+// ConsumerCount, and DeleteStream's refusal of a stream with consumers
+// unless EnforceConsumerDeletion.
 func TestKinesisStreamConsumers(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -64,6 +65,14 @@ func TestKinesisStreamConsumers(t *testing.T) {
 		ConsumerName: aws.String("audit")}); err != nil {
 		t.Fatal(err)
 	}
+	consumerCount := func(want int32) {
+		t.Helper()
+		sum, err := kc.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamARN: aws.String(streamARN)})
+		if err != nil || aws.ToInt32(sum.StreamDescriptionSummary.ConsumerCount) != want {
+			t.Errorf("ConsumerCount: %+v %v, want %d", sum, err, want)
+		}
+	}
+	consumerCount(2)
 	l, err := kc.ListStreamConsumers(ctx, &kinesis.ListStreamConsumersInput{StreamARN: aws.String(streamARN), MaxResults: aws.Int32(1)})
 	if err != nil || len(l.Consumers) != 1 || aws.ToString(l.Consumers[0].ConsumerName) != "app" || l.NextToken == nil {
 		t.Fatalf("first page: %+v %v", l, err)
@@ -75,6 +84,7 @@ func TestKinesisStreamConsumers(t *testing.T) {
 	if _, err := kc.DeregisterStreamConsumer(ctx, &kinesis.DeregisterStreamConsumerInput{ConsumerARN: aws.String(arn)}); err != nil {
 		t.Fatal(err)
 	}
+	consumerCount(1)
 	_, err = kc.DeleteStream(ctx, &kinesis.DeleteStreamInput{StreamName: aws.String("fan")})
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ResourceInUseException" {
 		t.Errorf("deleting a stream with a consumer: %v", err)

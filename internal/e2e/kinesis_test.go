@@ -282,3 +282,54 @@ func TestKinesisCLI(t *testing.T) {
 		t.Errorf("list-streams: %+v", list)
 	}
 }
+
+// TestKinesisEnhancedMonitoringAndLimits: EnableEnhancedMonitoring and
+// DisableEnhancedMonitoring answer the metrics before and after ("ALL"
+// standing for every one), DescribeStreamSummary shows them, and
+// DescribeLimits counts the account's open shards and on-demand streams.
+func TestKinesisEnhancedMonitoringAndLimits(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	ctx := context.Background()
+	kc := kinesis.NewFromConfig(env.Config)
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("mon"), ShardCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("od"),
+		StreamModeDetails: &types.StreamModeDetails{StreamMode: types.StreamModeOnDemand}}); err != nil {
+		t.Fatal(err)
+	}
+	limits, err := kc.DescribeLimits(ctx, &kinesis.DescribeLimitsInput{})
+	if err != nil || aws.ToInt32(limits.ShardLimit) != 500 || aws.ToInt32(limits.OpenShardCount) != 6 ||
+		aws.ToInt32(limits.OnDemandStreamCount) != 1 || aws.ToInt32(limits.OnDemandStreamCountLimit) != 50 {
+		t.Errorf("DescribeLimits: %+v %v", limits, err)
+	}
+
+	all := []types.MetricsName{types.MetricsNameIncomingBytes, types.MetricsNameIncomingRecords, types.MetricsNameOutgoingBytes,
+		types.MetricsNameOutgoingRecords, types.MetricsNameWriteProvisionedThroughputExceeded,
+		types.MetricsNameReadProvisionedThroughputExceeded, types.MetricsNameIteratorAgeMilliseconds}
+	on, err := kc.EnableEnhancedMonitoring(ctx, &kinesis.EnableEnhancedMonitoringInput{StreamName: aws.String("mon"),
+		ShardLevelMetrics: []types.MetricsName{types.MetricsNameAll}})
+	if err != nil || len(on.CurrentShardLevelMetrics) != 0 || fmt.Sprint(on.DesiredShardLevelMetrics) != fmt.Sprint(all) ||
+		aws.ToString(on.StreamName) != "mon" || aws.ToString(on.StreamARN) != "arn:aws:kinesis:us-east-1:000000000000:stream/mon" {
+		t.Errorf("enable ALL: %+v %v", on, err)
+	}
+	off, err := kc.DisableEnhancedMonitoring(ctx, &kinesis.DisableEnhancedMonitoringInput{StreamARN: on.StreamARN,
+		ShardLevelMetrics: []types.MetricsName{types.MetricsNameIncomingBytes, types.MetricsNameOutgoingBytes}})
+	left := []types.MetricsName{types.MetricsNameIncomingRecords, types.MetricsNameOutgoingRecords,
+		types.MetricsNameWriteProvisionedThroughputExceeded, types.MetricsNameReadProvisionedThroughputExceeded,
+		types.MetricsNameIteratorAgeMilliseconds}
+	if err != nil || fmt.Sprint(off.CurrentShardLevelMetrics) != fmt.Sprint(all) || fmt.Sprint(off.DesiredShardLevelMetrics) != fmt.Sprint(left) {
+		t.Errorf("disable two: %+v %v", off, err)
+	}
+	sum, err := kc.DescribeStreamSummary(ctx, &kinesis.DescribeStreamSummaryInput{StreamName: aws.String("mon")})
+	if err != nil || len(sum.StreamDescriptionSummary.EnhancedMonitoring) != 1 ||
+		fmt.Sprint(sum.StreamDescriptionSummary.EnhancedMonitoring[0].ShardLevelMetrics) != fmt.Sprint(left) {
+		t.Errorf("summary: %+v %v", sum, err)
+	}
+	_, err = kc.EnableEnhancedMonitoring(ctx, &kinesis.EnableEnhancedMonitoringInput{StreamName: aws.String("missing"),
+		ShardLevelMetrics: []types.MetricsName{types.MetricsNameAll}})
+	if code := kinesisCode(err); code != "ResourceNotFoundException" {
+		t.Errorf("a missing stream: %s", code)
+	}
+}

@@ -317,3 +317,34 @@ func TestSSMGetParametersByPathAndDescribe(t *testing.T) {
 		t.Fatalf("page 2 = %+v, %v", page, err)
 	}
 }
+
+// TestSSMDescribeParametersARN: DescribeParameters lists each
+// parameter's ARN, as GetParameter gives it, for a top-level name (whose
+// ARN has a slash the name does not) and a path.
+func TestSSMDescribeParametersARN(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ssm.NewFromConfig(env.Config)
+	ctx := context.Background()
+	for _, name := range []string{"top", "/app/key"} {
+		if _, err := c.PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(name), Value: aws.String("v"), Type: types.ParameterTypeString}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := c.DescribeParameters(ctx, &ssm.DescribeParametersInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"top":      "arn:aws:ssm:us-east-1:000000000000:parameter/top",
+		"/app/key": "arn:aws:ssm:us-east-1:000000000000:parameter/app/key",
+	}
+	for _, p := range out.Parameters {
+		if got := aws.ToString(p.ARN); got != want[aws.ToString(p.Name)] {
+			t.Errorf("%s: ARN = %q, want %q", aws.ToString(p.Name), got, want[aws.ToString(p.Name)])
+		}
+	}
+	if len(out.Parameters) != len(want) {
+		t.Errorf("parameters = %d, want %d", len(out.Parameters), len(want))
+	}
+}

@@ -21,7 +21,8 @@
 // one only when throttled, which virga does not do).
 //
 // Streams are ACTIVE as soon as CreateStream answers (AWS's CREATING is
-// not observable). ON_DEMAND streams get 4 shards. StreamARN may stand
+// not observable). DescribeLimits reports the shard quota, 500, and the
+// on-demand stream quota, 50, which is not enforced. ON_DEMAND streams get 4 shards. StreamARN may stand
 // in for StreamName everywhere. A shard iterator (base64url JSON: stream,
 // its creation time, shard, next counter, issue time) expires 5 minutes
 // after it was issued, by the injected clock; one of a stream deleted and
@@ -60,7 +61,9 @@
 //
 // Not supported: on-demand streams never scale by themselves,
 // SubscribeToShard (its HTTP/2 event stream), consumer tags, server-side encryption,
-// enhanced monitoring, resource policies, throughput limits and
+// shard-level metrics (enhanced monitoring keeps the metrics a stream
+// has enabled, op_monitoring.go, without publishing them or passing
+// through UPDATING), resource policies, throughput limits and
 // ProvisionedThroughputExceededException, SequenceNumberForOrdering (the
 // order is commit order regardless), the limit on how often
 // UpdateStreamMode may switch, the CBOR encoding the Java SDK can use,

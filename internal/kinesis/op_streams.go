@@ -18,6 +18,9 @@ const (
 	// maxShards is the default shard quota of an account in us-east-1,
 	// us-west-2 and eu-west-1 (500 shards).
 	maxShards = 500
+	// maxOnDemandStreams: "50 on-demand data streams per account", the
+	// default quota DescribeLimits reports (virga does not enforce it).
+	maxOnDemandStreams = 50
 	// Retention: "24 hours by default", up to 8760 hours (365 days).
 	defaultRetention = 24
 	minRetention     = 24
@@ -82,6 +85,24 @@ func (s *Service) createStream(ctx context.Context, in *CreateStreamInput) (*noO
 		return nil, err
 	}
 	return &noOutput{}, b.Commit()
+}
+
+// describeLimits answers the account's shard quota and how many open
+// shards and on-demand streams it has.
+func (s *Service) describeLimits(ctx context.Context, in *DescribeLimitsInput) (*DescribeLimitsOutput, error) {
+	open, onDemand := 0, 0
+	err := s.eachStream(func(st *stream) bool {
+		open += st.openCount()
+		if st.Mode == "ON_DEMAND" {
+			onDemand++
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeLimitsOutput{ShardLimit: ptr(int32(maxShards)), OpenShardCount: ptr(int32(open)),
+		OnDemandStreamCount: ptr(int32(onDemand)), OnDemandStreamCountLimit: ptr(int32(maxOnDemandStreams))}, nil
 }
 
 // openShards counts the open shards of every stream. mu must be held.
@@ -211,7 +232,7 @@ func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (
 		HasMoreShards:           &more,
 		RetentionPeriodHours:    &st.Retention,
 		StreamCreationTimestamp: millis(st.Created),
-		EnhancedMonitoring:      []EnhancedMetrics{{ShardLevelMetrics: []MetricsName{}}},
+		EnhancedMonitoring:      st.enhancedMonitoring(),
 		EncryptionType:          ptr(EncryptionType("NONE")),
 	}}, nil
 }
@@ -232,10 +253,10 @@ func (s *Service) describeStreamSummary(ctx context.Context, in *DescribeStreamS
 		StreamModeDetails:       &StreamModeDetails{StreamMode: ptr(StreamMode(st.Mode))},
 		RetentionPeriodHours:    &st.Retention,
 		StreamCreationTimestamp: millis(st.Created),
-		EnhancedMonitoring:      []EnhancedMetrics{{ShardLevelMetrics: []MetricsName{}}},
+		EnhancedMonitoring:      st.enhancedMonitoring(),
 		EncryptionType:          ptr(EncryptionType("NONE")),
 		OpenShardCount:          ptr(int32(st.openCount())),
-		ConsumerCount:           ptr(int32(0)),
+		ConsumerCount:           ptr(int32(len(st.Consumers))),
 	}}, nil
 }
 

@@ -28,6 +28,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DescribeStreamConsumer", Handler: awsproto.Handle(s.describeStreamConsumer)},
 		{Name: "ListStreamConsumers", Handler: awsproto.Handle(s.listStreamConsumers)},
 		{Name: "DeregisterStreamConsumer", Handler: awsproto.Handle(s.deregisterStreamConsumer)},
+		{Name: "EnableEnhancedMonitoring", Handler: awsproto.Handle(s.enableEnhancedMonitoring)},
+		{Name: "DisableEnhancedMonitoring", Handler: awsproto.Handle(s.disableEnhancedMonitoring)},
+		{Name: "DescribeLimits", Handler: awsproto.Handle(s.describeLimits)},
 	}
 }
 

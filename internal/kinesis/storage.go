@@ -29,6 +29,9 @@ type stream struct {
 	Scaled []int64 `json:"scaled,omitempty"`
 	// Consumers are its registered enhanced fan-out consumers.
 	Consumers []consumer `json:"consumers,omitempty"`
+	// Metrics are the shard-level metrics enhanced monitoring has
+	// enabled, in MetricsName's order.
+	Metrics []MetricsName `json:"metrics,omitempty"`
 }
 
 // shard is one shard of a stream; Index is its number, in its id and in

@@ -66,6 +66,18 @@ type DeregisterStreamConsumerInput struct {
 	ConsumerARN  *string `aws:"min=1,max=2048" pattern:"^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+"`
 }
 
+// DescribeLimitsInput is the DescribeLimitsInput shape of AWS's model.
+type DescribeLimitsInput struct {
+}
+
+// DescribeLimitsOutput is the DescribeLimitsOutput shape of AWS's model.
+type DescribeLimitsOutput struct {
+	ShardLimit               *int32 `aws:"required,min=0,max=1000000"`
+	OpenShardCount           *int32 `aws:"required,min=0,max=1000000"`
+	OnDemandStreamCount      *int32 `aws:"required,min=0,max=1000000"`
+	OnDemandStreamCountLimit *int32 `aws:"required,min=0,max=1000000"`
+}
+
 // DescribeStreamConsumerInput is the DescribeStreamConsumerInput shape of AWS's model.
 type DescribeStreamConsumerInput struct {
 	StreamARN    *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
@@ -102,9 +114,31 @@ type DescribeStreamSummaryOutput struct {
 	StreamDescriptionSummary *StreamDescriptionSummary `aws:"required"`
 }
 
+// DisableEnhancedMonitoringInput is the DisableEnhancedMonitoringInput shape of AWS's model.
+type DisableEnhancedMonitoringInput struct {
+	StreamName        *string       `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ShardLevelMetrics []MetricsName `aws:"required,min=1,max=7"`
+	StreamARN         *string       `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
+// EnableEnhancedMonitoringInput is the EnableEnhancedMonitoringInput shape of AWS's model.
+type EnableEnhancedMonitoringInput struct {
+	StreamName        *string       `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	ShardLevelMetrics []MetricsName `aws:"required,min=1,max=7"`
+	StreamARN         *string       `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
 // EnhancedMetrics is the EnhancedMetrics shape of AWS's model.
 type EnhancedMetrics struct {
 	ShardLevelMetrics []MetricsName `aws:"min=1,max=7"`
+}
+
+// EnhancedMonitoringOutput is the EnhancedMonitoringOutput shape of AWS's model.
+type EnhancedMonitoringOutput struct {
+	StreamName               *string       `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	CurrentShardLevelMetrics []MetricsName `aws:"min=1,max=7"`
+	DesiredShardLevelMetrics []MetricsName `aws:"min=1,max=7"`
+	StreamARN                *string       `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
 }
 
 // GetRecordsInput is the GetRecordsInput shape of AWS's model.

@@ -47,7 +47,7 @@ func (s *Service) describeParameters(_ context.Context, in *DescribeParametersRe
 			out.NextToken = encodeToken(last)
 			return false
 		}
-		out.Parameters = append(out.Parameters, metadata(p))
+		out.Parameters = append(out.Parameters, s.metadata(p))
 		last = p.Name
 		return true
 	})
@@ -57,9 +57,10 @@ func (s *Service) describeParameters(_ context.Context, in *DescribeParametersRe
 	return out, nil
 }
 
-func metadata(p *param) ParameterMetadata {
+// metadata is a parameter as DescribeParameters lists it, with its ARN.
+func (s *Service) metadata(p *param) ParameterMetadata {
 	v := p.current()
-	m := ParameterMetadata{Name: ptr(p.Name), Type: ptr(ParameterType(v.Type)), LastModifiedDate: modified(v.Modified),
+	m := ParameterMetadata{Name: ptr(p.Name), ARN: ptr(s.arn(p.Name)), Type: ptr(ParameterType(v.Type)), LastModifiedDate: modified(v.Modified),
 		LastModifiedUser: ptr(v.User), Version: ptr(v.Version), Tier: ptr(ParameterTier(v.Tier)),
 		Policies: inlinePolicies(v), DataType: ptr(v.DataType)}
 	if v.KeyID != "" {
