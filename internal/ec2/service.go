@@ -8,6 +8,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
 )
@@ -22,6 +23,7 @@ const (
 type Service struct {
 	store   store.Store
 	ids     *ids.Generator
+	clock   clock.Clock
 	account string
 	region  string
 
@@ -68,7 +70,9 @@ func (s *Service) inUse(id string) (bool, error) {
 
 // Deps are what EC2 needs.
 type Deps struct {
-	Store   store.Store
+	Store store.Store
+	// Clock dates NAT gateways; the real clock when nil.
+	Clock   clock.Clock
 	IDs     *ids.Generator
 	Account string
 	Region  string
@@ -76,7 +80,11 @@ type Deps struct {
 
 // New returns EC2 over the given store.
 func New(d Deps) *Service {
-	return &Service{store: d.Store, ids: d.IDs, account: d.Account, region: d.Region}
+	c := d.Clock
+	if c == nil {
+		c = clock.Real{}
+	}
+	return &Service{store: d.Store, ids: d.IDs, clock: c, account: d.Account, region: d.Region}
 }
 
 // API returns EC2 as the edge serves it.

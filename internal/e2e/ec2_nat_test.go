@@ -1,0 +1,146 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestEC2NatGatewaysAndAddresses: Elastic IP addresses are allocated,
+// described, tagged and released; a NAT gateway takes one (not one in
+// use), has a network interface in its subnet, keeps its subnet and
+// VPC from being deleted, and once deleted stays visible as "deleted"
+// and gives its address back.
+func TestEC2NatGatewaysAndAddresses(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := ec2.NewFromConfig(env.Config)
+
+	alloc, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{Domain: ec2types.DomainTypeVpc,
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeElasticIp, Tags: []ec2types.Tag{{Key: aws.String("Name"), Value: aws.String("egress")}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aid, ip := aws.ToString(alloc.AllocationId), aws.ToString(alloc.PublicIp)
+	if ip != "203.0.113.1" || alloc.Domain != ec2types.DomainTypeVpc {
+		t.Fatalf("AllocateAddress: %s %s %s", aid, ip, alloc.Domain)
+	}
+	addrs, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{Filters: []ec2types.Filter{{Name: aws.String("tag:Name"), Values: []string{"egress"}}}})
+	if err != nil || len(addrs.Addresses) != 1 || aws.ToString(addrs.Addresses[0].AllocationId) != aid {
+		t.Fatalf("DescribeAddresses by tag: %+v %v", addrs, err)
+	}
+	_, err = c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{"eipalloc-0123456789abcdef0"}})
+	ec2Code(t, err, "InvalidAllocationID.NotFound")
+	_, err = c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{PublicIps: []string{"198.51.100.7"}})
+	ec2Code(t, err, "InvalidAddress.NotFound")
+
+	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.20.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.20.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := aws.ToString(sub.Subnet.SubnetId)
+	_, err = c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), AllocationId: aws.String("eipalloc-0123456789abcdef0")})
+	ec2Code(t, err, "InvalidAllocationID.NotFound")
+	made, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), AllocationId: aws.String(aid)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat := aws.ToString(made.NatGateway.NatGatewayId)
+	if made.NatGateway.State != ec2types.NatGatewayStatePending {
+		t.Errorf("CreateNatGateway state %s, want pending", made.NatGateway.State)
+	}
+	_, err = c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), AllocationId: aws.String(aid)})
+	ec2Code(t, err, "Resource.AlreadyAssociated")
+	private, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), ConnectivityType: ec2types.ConnectivityTypePrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	gws, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{aws.ToString(vpc.Vpc.VpcId)}},
+		{Name: aws.String("state"), Values: []string{"available"}}}})
+	if err != nil || len(gws.NatGateways) != 2 {
+		t.Fatalf("DescribeNatGateways: %+v %v", gws, err)
+	}
+	var g ec2types.NatGateway
+	for _, x := range gws.NatGateways {
+		if aws.ToString(x.NatGatewayId) == nat {
+			g = x
+		}
+	}
+	if len(g.NatGatewayAddresses) != 1 || aws.ToString(g.NatGatewayAddresses[0].PublicIp) != ip || aws.ToString(g.NatGatewayAddresses[0].PrivateIp) != "10.20.1.4" ||
+		aws.ToString(g.SubnetId) != sid || g.ConnectivityType != ec2types.ConnectivityTypePublic {
+		t.Fatalf("NAT gateway: %+v", g)
+	}
+	eni := aws.ToString(g.NatGatewayAddresses[0].NetworkInterfaceId)
+	enis, err := c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("subnet-id"), Values: []string{sid}}}})
+	if err != nil || len(enis.NetworkInterfaces) != 2 {
+		t.Fatalf("DescribeNetworkInterfaces: %+v %v", enis, err)
+	}
+	one, err := c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{eni}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := one.NetworkInterfaces[0]; aws.ToString(n.Description) != "Interface for NAT Gateway "+nat || !aws.ToBool(n.RequesterManaged) ||
+		n.Association == nil || aws.ToString(n.Association.PublicIp) != ip {
+		t.Fatalf("NAT gateway's interface: %+v", n)
+	}
+	addrs, err = c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{PublicIps: []string{ip}})
+	if err != nil || aws.ToString(addrs.Addresses[0].NetworkInterfaceId) != eni || aws.ToString(addrs.Addresses[0].PrivateIpAddress) != "10.20.1.4" {
+		t.Fatalf("the NAT gateway's address: %+v %v", addrs, err)
+	}
+
+	// An address in use stays; so do the subnet and the VPC.
+	_, err = c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(aid)})
+	ec2Code(t, err, "InvalidIPAddress.InUse")
+	_, err = c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sid)})
+	ec2Code(t, err, "DependencyViolation")
+	_, err = c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc.Vpc.VpcId})
+	ec2Code(t, err, "DependencyViolation")
+
+	if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{nat}, Tags: []ec2types.Tag{{Key: aws.String("tier"), Value: aws.String("egress")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.DescribeTags(ctx, &ec2.DescribeTagsInput{Filters: []ec2types.Filter{{Name: aws.String("resource-type"), Values: []string{"natgateway"}}}})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].ResourceId) != nat {
+		t.Fatalf("DescribeTags: %+v %v", tags, err)
+	}
+
+	for _, id := range []string{nat, aws.ToString(private.NatGateway.NatGatewayId)} {
+		if _, err := c.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = c.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: aws.String(nat)})
+	ec2Code(t, err, "NatGatewayNotFound")
+	gws, err = c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{nat}})
+	if err != nil || len(gws.NatGateways) != 1 || gws.NatGateways[0].State != ec2types.NatGatewayStateDeleted || gws.NatGateways[0].DeleteTime == nil {
+		t.Fatalf("a deleted NAT gateway: %+v %v", gws, err)
+	}
+	_, err = c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{"nat-0123456789abcdef0"}})
+	ec2Code(t, err, "NatGatewayNotFound")
+	enis, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("subnet-id"), Values: []string{sid}}}})
+	if err != nil || len(enis.NetworkInterfaces) != 0 {
+		t.Fatalf("interfaces after the gateways' deletion: %+v %v", enis, err)
+	}
+	if _, err := c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(aid)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(aid)})
+	ec2Code(t, err, "InvalidAllocationID.NotFound")
+	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sid)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc.Vpc.VpcId}); err != nil {
+		t.Fatal(err)
+	}
+}
