@@ -99,6 +99,20 @@ func TestEC2NatGatewaysAndAddresses(t *testing.T) {
 		t.Fatalf("the NAT gateway's address: %+v %v", addrs, err)
 	}
 
+	// A NAT gateway's address and interface are AWS's to manage.
+	_, err = c.DisassociateAddress(ctx, &ec2.DisassociateAddressInput{AssociationId: addrs.Addresses[0].AssociationId})
+	ec2Code(t, err, "AuthFailure")
+	second, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{})
+	if err != nil || aws.ToString(second.PublicIp) != "203.0.113.2" {
+		t.Fatalf("a second AllocateAddress: %+v %v", second, err)
+	}
+	_, err = c.AssociateAddress(ctx, &ec2.AssociateAddressInput{AllocationId: second.AllocationId, NetworkInterfaceId: aws.String(eni)})
+	ec2Code(t, err, "AuthFailure")
+	_, err = c.AssociateAddress(ctx, &ec2.AssociateAddressInput{AllocationId: second.AllocationId, InstanceId: aws.String("i-0123456789abcdef0")})
+	ec2Code(t, err, "InvalidInstanceID.NotFound")
+	_, err = c.DisassociateAddress(ctx, &ec2.DisassociateAddressInput{AssociationId: aws.String("eipassoc-0123456789abcdef0")})
+	ec2Code(t, err, "InvalidAssociationID.NotFound")
+
 	// An address in use stays; so do the subnet and the VPC.
 	_, err = c.ReleaseAddress(ctx, &ec2.ReleaseAddressInput{AllocationId: aws.String(aid)})
 	ec2Code(t, err, "InvalidIPAddress.InUse")
