@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -157,4 +158,40 @@ func TestEC2NatGatewaysAndAddresses(t *testing.T) {
 	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc.Vpc.VpcId}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestEC2DeletedNatGatewayFades: a deleted NAT gateway is described as
+// "deleted" for an hour, then not at all.
+func TestEC2DeletedNatGatewayFades(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	c := ec2.NewFromConfig(env.Config)
+	n := env.DefaultNetwork(t)
+	made, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(n.Subnets[0]), ConnectivityType: ec2types.ConnectivityTypePrivate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := made.NatGateway.NatGatewayId
+	if _, err := c.DeleteNatGateway(ctx, &ec2.DeleteNatGatewayInput{NatGatewayId: id}); err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(59 * time.Minute)
+	gws, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{})
+	if err != nil || len(gws.NatGateways) != 1 || gws.NatGateways[0].State != ec2types.NatGatewayStateDeleted {
+		t.Fatalf("after 59 minutes: %+v %v", gws, err)
+	}
+	env.Clock.Advance(2 * time.Minute)
+	gws, err = c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{})
+	if err != nil || len(gws.NatGateways) != 0 {
+		t.Fatalf("after 61 minutes: %+v %v", gws, err)
+	}
+	_, err = c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{aws.ToString(id)}})
+	ec2Code(t, err, "NatGatewayNotFound")
+	// The next change forgets it.
+	if _, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(n.Subnets[0]), ConnectivityType: ec2types.ConnectivityTypePrivate}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(id)}, Tags: []ec2types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	ec2Code(t, err, "NatGatewayNotFound")
 }

@@ -27,6 +27,19 @@ func (s *Service) natGone(r *record) bool {
 	return r.Deleted != nil && s.clock.Now().Sub(*r.Deleted) > natKept
 }
 
+// forgetGone deletes the NAT gateways natGone says are no more, so
+// that the store does not keep them for ever. Changes to NAT gateways
+// call it.
+func (s *Service) forgetGone(r store.Reader, b store.Batch) error {
+	gws, err := list(r, kindNatGateway)
+	for _, g := range gws {
+		if s.natGone(g) {
+			b.Delete(recordKey(g.ID))
+		}
+	}
+	return err
+}
+
 func natState(r *record) NatGatewayState {
 	if r.Deleted != nil {
 		return "deleted"
@@ -84,6 +97,9 @@ func (s *Service) createNatGateway(ctx context.Context, in *CreateNatGatewayRequ
 	err = s.update(ctx, func(r store.Reader, b store.Batch) error {
 		sub, err := find(r, kindSubnet, g.Subnet)
 		if err != nil {
+			return err
+		}
+		if err := s.forgetGone(r, b); err != nil {
 			return err
 		}
 		g.VpcID, eni.VpcID, eni.Subnet, eni.Zone = sub.VpcID, sub.VpcID, sub.ID, sub.Zone
@@ -167,6 +183,9 @@ func (s *Service) deleteNatGateway(ctx context.Context, in *DeleteNatGatewayRequ
 		}
 		if g.Deleted != nil {
 			return notFound(kindNatGateway, id)
+		}
+		if err := s.forgetGone(r, b); err != nil {
+			return err
 		}
 		now := s.clock.Now().UTC().Truncate(time.Second)
 		g.Deleted = &now
