@@ -338,6 +338,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// EC2 asks each service that places resources in subnets and
 	// security groups whether it still uses one before deleting it.
 	network.RegisterUser(lam.UsesNetwork)
+	network.RegisterInterfaces(lam.NetworkInterfaces)
 	route.lambda = lam
 	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route,
 		RestAPIs: restStages{a}})

@@ -2,12 +2,15 @@ package e2e_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -194,4 +197,56 @@ func TestEC2DeletedNatGatewayFades(t *testing.T) {
 	}
 	_, err = c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{aws.ToString(id)}, Tags: []ec2types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
 	ec2Code(t, err, "NatGatewayNotFound")
+}
+
+// TestEC2LambdaNetworkInterfaces: a function in a VPC has a network
+// interface of type lambda in each of its subnets, shared by the
+// functions with the same subnets and groups, gone with them.
+func TestEC2LambdaNetworkInterfaces(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := ec2.NewFromConfig(env.Config)
+	n := env.DefaultNetwork(t)
+	lc := lambdaClient(t, env)
+	for _, name := range []string{"inside", "beside"} {
+		if _, err := lc.CreateFunction(ctx, &lambda.CreateFunctionInput{
+			FunctionName: aws.String(name), Runtime: lambdatypes.RuntimeProvidedal2023, Handler: aws.String("bootstrap"),
+			Role: aws.String(lambdaRole), Code: &lambdatypes.FunctionCode{ZipFile: scriptZip(t, "v1")},
+			VpcConfig: &lambdatypes.VpcConfig{SubnetIds: n.Subnets[:2], SecurityGroupIds: []string{n.SecurityGroup}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lambdaENIs := func() []ec2types.NetworkInterface {
+		t.Helper()
+		out, err := c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{{Name: aws.String("interface-type"), Values: []string{"lambda"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.NetworkInterfaces
+	}
+	enis := lambdaENIs()
+	if len(enis) != 2 {
+		t.Fatalf("interfaces: %+v", enis)
+	}
+	e := enis[0]
+	if !strings.HasPrefix(aws.ToString(e.Description), "AWS Lambda VPC ENI-beside-") || aws.ToString(e.SubnetId) != n.Subnets[0] ||
+		aws.ToString(e.VpcId) != n.VpcID || len(e.Groups) != 1 || aws.ToString(e.Groups[0].GroupId) != n.SecurityGroup ||
+		aws.ToString(e.Groups[0].GroupName) != "default" || !aws.ToBool(e.RequesterManaged) {
+		t.Fatalf("interface: %+v", e)
+	}
+	one, err := c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{aws.ToString(e.NetworkInterfaceId)}})
+	if err != nil || len(one.NetworkInterfaces) != 1 || aws.ToString(one.NetworkInterfaces[0].PrivateIpAddress) != aws.ToString(e.PrivateIpAddress) {
+		t.Fatalf("by id: %+v %v", one, err)
+	}
+	for _, name := range []string{"inside", "beside"} {
+		if _, err := lc.DeleteFunction(ctx, &lambda.DeleteFunctionInput{FunctionName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if enis := lambdaENIs(); len(enis) != 0 {
+		t.Fatalf("interfaces of deleted functions: %+v", enis)
+	}
+	_, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{aws.ToString(e.NetworkInterfaceId)}})
+	ec2Code(t, err, "InvalidNetworkInterfaceID.NotFound")
 }

@@ -27,10 +27,16 @@
 // loses its interface and is described as "deleted" for an hour
 // (natKept), as on AWS, by the injected clock.
 //
+// DescribeNetworkInterfaces also lists the interfaces AWS makes for
+// other services' resources, which they report through a function
+// registered at wiring time (RegisterInterfaces): a Lambda function's
+// Hyperplane ENIs, one per subnet and set of security groups, with an
+// id made from them. They are not stored: they are there while a
+// function's VpcConfig names them.
+//
 // Not supported yet: instances, network interfaces of the caller's own
-// (CreateNetworkInterface) and Lambda's, VPC endpoints, network ACLs,
-// IPv6 blocks, pagination (Describe operations answer everything at
-// once).
+// (CreateNetworkInterface), VPC endpoints, network ACLs, IPv6 blocks,
+// pagination (Describe operations answer everything at once).
 //
 // Service.Subnet and Service.SecurityGroup are its Go API for other
 // services (vpcref.Network): the VPC and zone of a subnet, the VPC of a

@@ -2,6 +2,8 @@ package ec2
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/netip"
 	"strings"
 	"time"
@@ -226,15 +228,18 @@ func (s *Service) describeNatGateways(ctx context.Context, in *DescribeNatGatewa
 	return out, err
 }
 
-// Network interfaces: virga makes only the ones AWS makes for its own
-// resources (a NAT gateway's), which the caller may list but not change.
+// Network interfaces: virga has only the ones AWS makes for its own
+// resources, which the caller may list but not change: a NAT gateway's,
+// kept with it, and those of other services' resources (a Lambda
+// function's in a VPC), which they report when asked
+// (RegisterInterfaces).
 
 func (s *Service) interfaceShape(r *record) NetworkInterface {
 	n := NetworkInterface{NetworkInterfaceId: ptr(r.ID), SubnetId: ptr(r.Subnet), VpcId: ptr(r.VpcID),
 		AvailabilityZone: ptr(r.Zone), Description: ptr(r.Description), InterfaceType: ptr(NetworkInterfaceType(r.InterfaceType)),
 		OwnerId: ptr(s.account), RequesterManaged: ptr(true), SourceDestCheck: ptr(false), Status: ptr(NetworkInterfaceStatus("in-use")),
 		MacAddress: ptr(macAddress(r.ID)), PrivateIpAddress: ptr(r.PrivateIP), PrivateDnsName: ptr(s.privateDNS(r.PrivateIP)),
-		Groups: []GroupIdentifier{}, Ipv6Addresses: []NetworkInterfaceIpv6Address{}, TagSet: tagList(r.Tags)}
+		Groups: s.groupIdentifiers(r.Groups), Ipv6Addresses: []NetworkInterfaceIpv6Address{}, TagSet: tagList(r.Tags)}
 	addr := NetworkInterfacePrivateIpAddress{Primary: ptr(true), PrivateIpAddress: n.PrivateIpAddress, PrivateDnsName: n.PrivateDnsName}
 	if pub := s.publicAddress(r.ID); pub != nil {
 		assoc := &NetworkInterfaceAssociation{AllocationId: ptr(pub.ID), AssociationId: ptr(pub.AssociationID), PublicIp: ptr(pub.PublicIP),
@@ -243,6 +248,19 @@ func (s *Service) interfaceShape(r *record) NetworkInterface {
 	}
 	n.PrivateIpAddresses = []NetworkInterfacePrivateIpAddress{addr}
 	return n
+}
+
+// groupIdentifiers names security groups by id and name.
+func (s *Service) groupIdentifiers(ids []string) []GroupIdentifier {
+	out := []GroupIdentifier{}
+	for _, id := range ids {
+		g := GroupIdentifier{GroupId: ptr(id)}
+		if rec, err := s.lookup(kindSecurityGroup, id); err == nil && rec != nil {
+			g.GroupName = ptr(rec.GroupName)
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // publicAddress returns the Elastic IP address associated with the
@@ -311,7 +329,15 @@ func (s *Service) interfaceFields(r *record) fields {
 			return boolText(false), true
 		case "status":
 			return []string{"in-use"}, true
-		case "group-id", "group-name", "attachment.instance-id":
+		case "group-id":
+			return r.Groups, true
+		case "group-name":
+			var names []string
+			for _, g := range s.groupIdentifiers(r.Groups) {
+				names = append(names, deref(g.GroupName))
+			}
+			return names, true
+		case "attachment.instance-id":
 			return nil, true
 		case "association.allocation-id", "association.association-id", "association.public-ip":
 			pub := s.publicAddress(r.ID)
@@ -327,8 +353,85 @@ func (s *Service) interfaceFields(r *record) fields {
 
 func (s *Service) describeNetworkInterfaces(ctx context.Context, in *DescribeNetworkInterfacesRequest) (*DescribeNetworkInterfacesResult, error) {
 	out := &DescribeNetworkInterfacesResult{NetworkInterfaces: []NetworkInterface{}}
-	err := s.describe(ctx, kindInterface, in.NetworkInterfaceIds, in.Filters, s.interfaceFields, func(r *record) {
-		out.NetworkInterfaces = append(out.NetworkInterfaces, s.interfaceShape(r))
+	err := s.read(ctx, func(r store.Reader) error {
+		recs, err := list(r, kindInterface)
+		if err != nil {
+			return err
+		}
+		others, err := s.otherInterfaces(r)
+		if err != nil {
+			return err
+		}
+		recs = append(recs, others...)
+		if len(in.NetworkInterfaceIds) > 0 {
+			byID := map[string]*record{}
+			for _, rec := range recs {
+				byID[rec.ID] = rec
+			}
+			recs = recs[:0]
+			for _, id := range in.NetworkInterfaceIds {
+				if kindOf(id) != kindInterface {
+					return malformed(kindInterface, id)
+				}
+				if byID[id] == nil {
+					return notFound(kindInterface, id)
+				}
+				recs = append(recs, byID[id])
+			}
+		}
+		for _, rec := range recs {
+			ok, err := matches(in.Filters, rec.Tags, s.interfaceFields(rec))
+			if err != nil {
+				return err
+			}
+			if ok {
+				out.NetworkInterfaces = append(out.NetworkInterfaces, s.interfaceShape(rec))
+			}
+		}
+		return nil
 	})
 	return out, err
+}
+
+// otherInterfaces returns the registered services' interfaces as
+// records: each with an id made from its subnet and groups, so that it
+// keeps it while they stay, and a private address from the top of its
+// subnet, below the last (reserved) one.
+func (s *Service) otherInterfaces(r store.Reader) ([]*record, error) {
+	var out []*record
+	next := map[string]netip.Addr{}
+	for _, f := range s.interfaces {
+		ifs, err := f()
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range ifs {
+			sub, err := get(r, i.Subnet)
+			if err != nil {
+				return nil, err
+			}
+			if sub == nil || kindOf(i.Subnet) != kindSubnet {
+				continue
+			}
+			ip, ok := next[sub.ID]
+			if !ok {
+				ip = lastAddress(netip.MustParsePrefix(sub.CIDR))
+			}
+			ip = ip.Prev()
+			next[sub.ID] = ip
+			sum := sha256.Sum256([]byte(i.Subnet + "|" + strings.Join(i.Groups, ",")))
+			out = append(out, &record{ID: "eni-" + hex.EncodeToString(sum[:])[:17], Subnet: sub.ID, VpcID: sub.VpcID, Zone: sub.Zone,
+				PrivateIP: ip.String(), InterfaceType: i.Type, Description: i.Description, Groups: i.Groups})
+		}
+	}
+	return out, nil
+}
+
+// lastAddress is the last address of an IPv4 block.
+func lastAddress(p netip.Prefix) netip.Addr {
+	a := p.Masked().Addr().As4()
+	for i := p.Bits(); i < 32; i++ {
+		a[i/8] |= 1 << (7 - i%8)
+	}
+	return netip.AddrFrom4(a)
 }

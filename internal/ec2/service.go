@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // APIVersion and Namespace identify EC2's API.
@@ -40,6 +41,19 @@ type Service struct {
 	// users are the other services' answers to whether they use a
 	// subnet or security group, registered at wiring time.
 	users []User
+	// interfaces are the other services' network interfaces (Lambda's
+	// Hyperplane ENIs), registered at wiring time.
+	interfaces []func() ([]vpcref.Interface, error)
+}
+
+// RegisterInterfaces adds f to the services whose network interfaces
+// DescribeNetworkInterfaces lists with EC2's own: made by AWS for their
+// resources, as Lambda's are for functions in a VPC. internal/app
+// registers them before EC2 serves requests.
+func (s *Service) RegisterInterfaces(f func() ([]vpcref.Interface, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.interfaces = append(s.interfaces, f)
 }
 
 // A User reports whether resources of another service (a function's

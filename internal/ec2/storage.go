@@ -99,6 +99,8 @@ type record struct {
 	// InterfaceType is a network interface's type ("nat_gateway");
 	// Description (above) says what made it.
 	InterfaceType string `json:"interfaceType,omitempty"`
+	// Groups are a network interface's security groups.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // rule is one security group rule: a protocol and port range from (or
