@@ -311,7 +311,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		a.metrics.Register(metrics.Store(pdb.Stats))
 	}
 	roles := &roleCache{sts: stsSvc, clock: o.Clock, entries: map[[2]string]sts.RoleCredentials{}}
-	network := ec2.New(ec2.Deps{Store: db, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	network := ec2.New(ec2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
 	lam, err := lambda.New(lambda.Deps{
 		Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Subnets: network,
 		Endpoint:           a.endpoint,
@@ -338,6 +338,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// EC2 asks each service that places resources in subnets and
 	// security groups whether it still uses one before deleting it.
 	network.RegisterUser(lam.UsesNetwork)
+	network.RegisterInterfaces(lam.NetworkInterfaces)
 	route.lambda = lam
 	bus, err := events.New(events.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Targets: route,
 		RestAPIs: restStages{a}})

@@ -17,8 +17,8 @@ import (
 
 // TestEC2VPCStack deploys a network as CDK's ec2.Vpc builds one (VPC,
 // public subnets, internet gateway, routes, NAT gateway, a group with
-// rules) and finds its VPC, subnets and group through the EC2 API; the
-// stack's deletion removes them.
+// rules) and finds its VPC, subnets, group, NAT gateway and address
+// through the EC2 API; the stack's deletion removes them.
 func TestEC2VPCStack(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -137,6 +137,19 @@ Outputs:
 	if a := igws.InternetGateways[0].Attachments; len(a) != 1 || aws.ToString(a[0].VpcId) != out["Vpc"] {
 		t.Fatalf("gateway: %+v", igws.InternetGateways[0])
 	}
+	// The NAT gateway and its address are EC2's.
+	nats, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{out["Vpc"]}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nats.NatGateways) != 1 || aws.ToString(nats.NatGateways[0].NatGatewayId) != out["Nat"] || nats.NatGateways[0].State != ec2types.NatGatewayStateAvailable ||
+		aws.ToString(nats.NatGateways[0].NatGatewayAddresses[0].PublicIp) != out["Eip"] || aws.ToString(nats.NatGateways[0].SubnetId) != out["Subnet"] {
+		t.Fatalf("NAT gateways: %+v", nats.NatGateways)
+	}
+	addrs, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{PublicIps: []string{out["Eip"]}})
+	if err != nil || aws.ToString(addrs.Addresses[0].NetworkInterfaceId) != aws.ToString(nats.NatGateways[0].NatGatewayAddresses[0].NetworkInterfaceId) {
+		t.Fatalf("the stack's address: %+v %v", addrs, err)
+	}
 
 	// An update changes the VPC's tags and the group's rules in place.
 	updated := strings.Replace(strings.Replace(tpl, "Value: net}", "Value: net2}", 1), "FromPort: 80, ToPort: 80", "FromPort: 443, ToPort: 443", 1)
@@ -174,4 +187,10 @@ Outputs:
 	}
 	_, err = c.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{VpcIds: []string{out["Vpc"]}})
 	ec2Code(t, err, "InvalidVpcID.NotFound")
+	nats, err = c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{out["Nat"]}})
+	if err != nil || nats.NatGateways[0].State != ec2types.NatGatewayStateDeleted {
+		t.Fatalf("the stack's NAT gateway after its deletion: %+v %v", nats, err)
+	}
+	_, err = c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{PublicIps: []string{out["Eip"]}})
+	ec2Code(t, err, "InvalidAddress.NotFound")
 }

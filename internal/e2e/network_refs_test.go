@@ -56,7 +56,7 @@ func TestELBv2NetworkRefs(t *testing.T) {
 }
 
 // TestECSNetworkRefs: an awsvpc task's or service's subnets and security
-// groups must be ones EC2 keeps, its subnets in one VPC; a task placed in a real subnet names it
+// groups must be ones EC2 keeps, its subnets and groups in one VPC; a task placed in a real subnet names it
 // in its network interface.
 func TestECSNetworkRefs(t *testing.T) {
 	t.Parallel()
@@ -69,6 +69,16 @@ func TestECSNetworkRefs(t *testing.T) {
 		return &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: subnets, SecurityGroups: groups}}
 	}
 	other := otherVPCSubnet(t, env)
+	ec := ec2.NewFromConfig(env.Config)
+	elsewhere, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("elsewhere"), Description: aws.String("x"), VpcId: elsewhere.Vpc.VpcId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fg := aws.ToString(foreign.GroupId)
 	for _, tc := range []struct {
 		nc   *ecstypes.NetworkConfiguration
 		want string
@@ -76,6 +86,7 @@ func TestECSNetworkRefs(t *testing.T) {
 		{vpc([]string{"subnet-12345"}, nil), "InvalidParameterException: Error retrieving subnet information for [subnet-12345]: The subnet ID 'subnet-12345' does not exist"},
 		{vpc([]string{n.Subnets[0], other}, nil), "InvalidParameterException: subnets must all be in the same VPC: " + other + " is not in " + n.VpcID + "."},
 		{vpc(n.Subnets[:1], []string{"sg-12345"}), "InvalidParameterException: Error retrieving security group information for [sg-12345]: The security group 'sg-12345' does not exist"},
+		{vpc(n.Subnets[:1], []string{n.SecurityGroup, fg}), "InvalidParameterException: Security group " + fg + " does not appear to belong to the same VPC as the input subnets."},
 	} {
 		_, err := c.RunTask(ctx, &ecs.RunTaskInput{Cluster: aws.String(cluster), TaskDefinition: aws.String("job"), LaunchType: ecstypes.LaunchTypeFargate, NetworkConfiguration: tc.nc})
 		if apiCode(err) != tc.want {

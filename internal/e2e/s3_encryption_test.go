@@ -342,3 +342,38 @@ func TestS3KMSKeyNeedsKMS(t *testing.T) {
 		t.Errorf("HeadObject of the copy: %s %q %v", h.ServerSideEncryption, aws.ToString(h.SSEKMSKeyId), err)
 	}
 }
+
+// TestS3UnsupportedSSE: a write asking for an encryption S3 does not
+// have is InvalidArgument, and no object is made.
+func TestS3UnsupportedSSE(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := s3Client(env)
+	s3Bucket(t, c, "sse-values")
+	b := aws.String("sse-values")
+	refused := func(what string, err error) {
+		t.Helper()
+		e := wantAPIError(t, err)
+		if e.Code != "InvalidArgument" || e.Status != 400 || e.Message != "The encryption method specified is not supported" {
+			t.Errorf("%s: %d %s %q", what, e.Status, e.Code, e.Message)
+		}
+	}
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("a"), Body: strings.NewReader("x"), ServerSideEncryption: "rot13"})
+	refused("PutObject", err)
+	if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("a")}); err == nil {
+		t.Error("a refused PutObject made its object")
+	}
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("m"), ServerSideEncryption: "aes256"})
+	refused("CreateMultipartUpload", err)
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("src"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("c"), CopySource: aws.String("sse-values/src"), ServerSideEncryption: "rot13"})
+	refused("CopyObject", err)
+	for _, alg := range []s3types.ServerSideEncryption{s3types.ServerSideEncryptionAes256, s3types.ServerSideEncryptionAwsKms} {
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(string(alg)), Body: strings.NewReader("x"), ServerSideEncryption: alg}); err != nil {
+			t.Errorf("PutObject %s: %v", alg, err)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 // Package ec2 is EC2's VPC resources: VPCs, subnets, security groups
-// and their rules, internet gateways and route tables, kept in the store with AWS's ids and attributes and served
+// and their rules, internet gateways, route tables, Elastic IP
+// addresses, NAT gateways and their network interfaces, kept in the
+// store with AWS's ids and attributes and served
 // over EC2's own protocol (see query.EC2). CloudFormation's AWS::EC2::
 // providers make them through the same operations.
 //
@@ -17,9 +19,24 @@
 // the first time the API is used, as on a new AWS account. Every VPC
 // gets a default security group and a main route table with it.
 //
-// Not supported yet: instances, network interfaces, NAT gateways,
-// Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination
-// (Describe operations answer everything at once).
+// Elastic IP addresses come from the documentation range 203.0.113.0/24
+// (TEST-NET-3), so none is anyone's real address. A NAT gateway is
+// available as soon as it is made, with a network interface in its
+// subnet (requester-managed, as AWS's are), which keeps the subnet and
+// its VPC from being deleted; a deleted gateway gives its address back,
+// loses its interface and is described as "deleted" for an hour
+// (natKept), as on AWS, by the injected clock.
+//
+// DescribeNetworkInterfaces also lists the interfaces AWS makes for
+// other services' resources, which they report through a function
+// registered at wiring time (RegisterInterfaces): a Lambda function's
+// Hyperplane ENIs, one per subnet and set of security groups, with an
+// id made from them. They are not stored: they are there while a
+// function's VpcConfig names them.
+//
+// Not supported yet: instances, network interfaces of the caller's own
+// (CreateNetworkInterface), VPC endpoints, network ACLs, IPv6 blocks,
+// pagination (Describe operations answer everything at once).
 //
 // Service.Subnet and Service.SecurityGroup are its Go API for other
 // services (vpcref.Network): the VPC and zone of a subnet, the VPC of a

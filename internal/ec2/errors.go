@@ -48,6 +48,18 @@ var (
 	ErrInvalidRouteNotFound = apierr.New("InvalidRoute.NotFound", 400, "")
 	// ErrInvalidAssociationIDNotFound is an association id that names none.
 	ErrInvalidAssociationIDNotFound = apierr.New("InvalidAssociationID.NotFound", 400, "")
+	// ErrInvalidAddressNotFound is a public IP no address has.
+	ErrInvalidAddressNotFound = apierr.New("InvalidAddress.NotFound", 400, "")
+	// ErrInvalidIPAddressInUse is the release of an address still
+	// associated.
+	ErrInvalidIPAddressInUse = apierr.New("InvalidIPAddress.InUse", 400, "")
+	// ErrAddressLimitExceeded is an allocation with no address left.
+	ErrAddressLimitExceeded = apierr.New("AddressLimitExceeded", 400, "The maximum number of addresses has been reached.")
+	// ErrAuthFailure is a change to what AWS manages for the caller:
+	// the address or interface of a NAT gateway.
+	ErrAuthFailure = apierr.New("AuthFailure", 400, "You do not have permission to access the specified resource.")
+	// ErrInvalidInstanceIDNotFound is an instance id: virga has none.
+	ErrInvalidInstanceIDNotFound = apierr.New("InvalidInstanceID.NotFound", 400, "")
 	// ErrInvalidID is a resource id of no known form.
 	ErrInvalidID = apierr.New("InvalidID", 400, "")
 )
@@ -55,6 +67,9 @@ var (
 // notFound is the error for an id of a kind that names nothing: EC2's
 // "InvalidVpcID.NotFound", "The vpc ID 'vpc-1' does not exist".
 func notFound(k *kind, id string) error {
+	if k.missing != "" {
+		return &apierr.Error{Code: k.notFound, Status: 400, Message: fmt.Sprintf(k.missing, id)}
+	}
 	return &apierr.Error{Code: k.notFound, Status: 400, Message: fmt.Sprintf("The %s ID '%s' does not exist", k.noun, id)}
 }
 

@@ -143,6 +143,14 @@ func (s *Service) deleteSubnet(ctx context.Context, in *DeleteSubnetRequest) (*n
 			}
 			return err
 		}
+		// A network interface in it (a NAT gateway's) keeps it.
+		enis, err := list(r, kindInterface)
+		if err != nil {
+			return err
+		}
+		if slices.ContainsFunc(enis, func(e *record) bool { return e.Subnet == sub.ID }) {
+			return ErrDependencyViolation.Withf("The subnet '%s' has dependencies and cannot be deleted.", sub.ID)
+		}
 		// Its route table associations go with it.
 		tables, err := list(r, kindRouteTable)
 		if err != nil {

@@ -88,9 +88,10 @@ func (s *Service) deleteVpc(ctx context.Context, in *DeleteVpcRequest) (*noOutpu
 			return err
 		}
 		// A VPC goes with its default group and main route table; any
-		// other subnet, group, table or attached gateway keeps it.
+		// other subnet, group, table, attached gateway, NAT gateway not
+		// deleted or network interface keeps it.
 		var companions []string
-		for _, k := range []*kind{kindSubnet, kindSecurityGroup, kindRouteTable, kindInternetGateway} {
+		for _, k := range []*kind{kindSubnet, kindSecurityGroup, kindRouteTable, kindInternetGateway, kindNatGateway, kindInterface} {
 			recs, err := list(r, k)
 			if err != nil {
 				return err
@@ -99,6 +100,7 @@ func (s *Service) deleteVpc(ctx context.Context, in *DeleteVpcRequest) (*noOutpu
 				switch {
 				case rec.VpcID == vpc.ID && (rec.Main || (k == kindSecurityGroup && rec.Default)):
 					companions = append(companions, rec.ID)
+				case rec.Deleted != nil:
 				case rec.VpcID == vpc.ID || rec.Attached == vpc.ID:
 					return ErrDependencyViolation.Withf("The vpc '%s' has dependencies and cannot be deleted.", vpc.ID)
 				}

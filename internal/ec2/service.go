@@ -8,8 +8,10 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/query"
 	"github.com/virga/virga/internal/awsproto/shape"
+	"github.com/virga/virga/internal/clock"
 	"github.com/virga/virga/internal/ids"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // APIVersion and Namespace identify EC2's API.
@@ -22,6 +24,7 @@ const (
 type Service struct {
 	store   store.Store
 	ids     *ids.Generator
+	clock   clock.Clock
 	account string
 	region  string
 
@@ -38,6 +41,19 @@ type Service struct {
 	// users are the other services' answers to whether they use a
 	// subnet or security group, registered at wiring time.
 	users []User
+	// interfaces are the other services' network interfaces (Lambda's
+	// Hyperplane ENIs), registered at wiring time.
+	interfaces []func() ([]vpcref.Interface, error)
+}
+
+// RegisterInterfaces adds f to the services whose network interfaces
+// DescribeNetworkInterfaces lists with EC2's own: made by AWS for their
+// resources, as Lambda's are for functions in a VPC. internal/app
+// registers them before EC2 serves requests.
+func (s *Service) RegisterInterfaces(f func() ([]vpcref.Interface, error)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.interfaces = append(s.interfaces, f)
 }
 
 // A User reports whether resources of another service (a function's
@@ -68,7 +84,9 @@ func (s *Service) inUse(id string) (bool, error) {
 
 // Deps are what EC2 needs.
 type Deps struct {
-	Store   store.Store
+	Store store.Store
+	// Clock dates NAT gateways; the real clock when nil.
+	Clock   clock.Clock
 	IDs     *ids.Generator
 	Account string
 	Region  string
@@ -76,7 +94,11 @@ type Deps struct {
 
 // New returns EC2 over the given store.
 func New(d Deps) *Service {
-	return &Service{store: d.Store, ids: d.IDs, account: d.Account, region: d.Region}
+	c := d.Clock
+	if c == nil {
+		c = clock.Real{}
+	}
+	return &Service{store: d.Store, ids: d.IDs, clock: c, account: d.Account, region: d.Region}
 }
 
 // API returns EC2 as the edge serves it.

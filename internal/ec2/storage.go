@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/virga/virga/internal/store"
 )
@@ -13,16 +14,23 @@ import (
 // errors.
 type kind struct {
 	prefix, resourceType, noun, notFound, malformed string
+	// missing, when set, is the not-found message's format, with the
+	// id for its verb, for a kind whose message is not notFound's
+	// usual one.
+	missing string
 }
 
 // The kinds of resources the store keeps.
 var (
-	kindVPC             = &kind{"vpc", "vpc", "vpc", "InvalidVpcID.NotFound", "InvalidVpcID.Malformed"}
-	kindSubnet          = &kind{"subnet", "subnet", "subnet", "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"}
-	kindSecurityGroup   = &kind{"sg", "security-group", "security group", "InvalidGroup.NotFound", "InvalidGroupId.Malformed"}
-	kindInternetGateway = &kind{"igw", "internet-gateway", "internetGateway", "InvalidInternetGatewayID.NotFound", "InvalidInternetGatewayID.Malformed"}
-	kindRouteTable      = &kind{"rtb", "route-table", "routeTable", "InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed"}
-	kinds               = []*kind{kindVPC, kindSubnet, kindSecurityGroup, kindInternetGateway, kindRouteTable}
+	kindVPC             = &kind{"vpc", "vpc", "vpc", "InvalidVpcID.NotFound", "InvalidVpcID.Malformed", ""}
+	kindSubnet          = &kind{"subnet", "subnet", "subnet", "InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed", ""}
+	kindSecurityGroup   = &kind{"sg", "security-group", "security group", "InvalidGroup.NotFound", "InvalidGroupId.Malformed", ""}
+	kindInternetGateway = &kind{"igw", "internet-gateway", "internetGateway", "InvalidInternetGatewayID.NotFound", "InvalidInternetGatewayID.Malformed", ""}
+	kindRouteTable      = &kind{"rtb", "route-table", "routeTable", "InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed", ""}
+	kindAddress         = &kind{"eipalloc", "elastic-ip", "allocation", "InvalidAllocationID.NotFound", "InvalidAllocationID.Malformed", ""}
+	kindNatGateway      = &kind{"nat", "natgateway", "NAT gateway", "NatGatewayNotFound", "InvalidNatGatewayID.Malformed", "NAT gateway %s was not found"}
+	kindInterface       = &kind{"eni", "network-interface", "networkInterface", "InvalidNetworkInterfaceID.NotFound", "InvalidNetworkInterfaceID.Malformed", ""}
+	kinds               = []*kind{kindVPC, kindSubnet, kindSecurityGroup, kindInternetGateway, kindRouteTable, kindAddress, kindNatGateway, kindInterface}
 )
 
 // kindOf returns the kind of a resource id by its prefix, or nil.
@@ -72,6 +80,27 @@ type record struct {
 	Main         bool          `json:"main,omitempty"`
 	Routes       []route       `json:"routes,omitempty"`
 	Associations []association `json:"associations,omitempty"`
+	// PublicIP is an Elastic IP address's; AssociationID (above) its
+	// association's id and Interface the network interface it is
+	// associated with.
+	PublicIP  string `json:"publicIp,omitempty"`
+	Interface string `json:"interface,omitempty"`
+	// Subnet is the subnet a NAT gateway or network interface is in,
+	// PrivateIP its private address. Allocation is a public NAT
+	// gateway's address, Connectivity "public" or "private", Interface
+	// (above) its network interface; Created and Deleted its times
+	// (a deleted gateway stays visible for a while, see natKept).
+	Subnet       string     `json:"subnet,omitempty"`
+	PrivateIP    string     `json:"privateIp,omitempty"`
+	Allocation   string     `json:"allocation,omitempty"`
+	Connectivity string     `json:"connectivity,omitempty"`
+	Created      *time.Time `json:"created,omitempty"`
+	Deleted      *time.Time `json:"deleted,omitempty"`
+	// InterfaceType is a network interface's type ("nat_gateway");
+	// Description (above) says what made it.
+	InterfaceType string `json:"interfaceType,omitempty"`
+	// Groups are a network interface's security groups.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // rule is one security group rule: a protocol and port range from (or

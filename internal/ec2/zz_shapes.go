@@ -2,6 +2,67 @@
 
 package ec2
 
+import (
+	"time"
+)
+
+// Address is the Address shape of AWS's model.
+type Address struct {
+	InstanceId              *string     `aws:"xmlname=instanceId"`
+	PublicIp                *string     `aws:"xmlname=publicIp"`
+	AllocationId            *string     `aws:"xmlname=allocationId"`
+	AssociationId           *string     `aws:"xmlname=associationId"`
+	Domain                  *DomainType `aws:"xmlname=domain"`
+	NetworkInterfaceId      *string     `aws:"xmlname=networkInterfaceId"`
+	NetworkInterfaceOwnerId *string     `aws:"xmlname=networkInterfaceOwnerId"`
+	PrivateIpAddress        *string     `aws:"xmlname=privateIpAddress"`
+	Tags                    []Tag       `aws:"xmlname=tagSet,member=item"`
+	PublicIpv4Pool          *string     `aws:"xmlname=publicIpv4Pool"`
+	NetworkBorderGroup      *string     `aws:"xmlname=networkBorderGroup"`
+	CustomerOwnedIp         *string     `aws:"xmlname=customerOwnedIp"`
+	CustomerOwnedIpv4Pool   *string     `aws:"xmlname=customerOwnedIpv4Pool"`
+	CarrierIp               *string     `aws:"xmlname=carrierIp"`
+}
+
+// AllocateAddressRequest is the AllocateAddressRequest shape of AWS's model.
+type AllocateAddressRequest struct {
+	Domain                *DomainType
+	Address               *string
+	PublicIpv4Pool        *string
+	NetworkBorderGroup    *string
+	CustomerOwnedIpv4Pool *string
+	DryRun                *bool              `aws:"xmlname=dryRun"`
+	TagSpecifications     []TagSpecification `aws:"xmlname=TagSpecification,member=item"`
+}
+
+// AllocateAddressResult is the AllocateAddressResult shape of AWS's model.
+type AllocateAddressResult struct {
+	PublicIp              *string     `aws:"xmlname=publicIp"`
+	AllocationId          *string     `aws:"xmlname=allocationId"`
+	PublicIpv4Pool        *string     `aws:"xmlname=publicIpv4Pool"`
+	NetworkBorderGroup    *string     `aws:"xmlname=networkBorderGroup"`
+	Domain                *DomainType `aws:"xmlname=domain"`
+	CustomerOwnedIp       *string     `aws:"xmlname=customerOwnedIp"`
+	CustomerOwnedIpv4Pool *string     `aws:"xmlname=customerOwnedIpv4Pool"`
+	CarrierIp             *string     `aws:"xmlname=carrierIp"`
+}
+
+// AssociateAddressRequest is the AssociateAddressRequest shape of AWS's model.
+type AssociateAddressRequest struct {
+	AllocationId       *string
+	InstanceId         *string
+	PublicIp           *string
+	AllowReassociation *bool   `aws:"xmlname=allowReassociation"`
+	DryRun             *bool   `aws:"xmlname=dryRun"`
+	NetworkInterfaceId *string `aws:"xmlname=networkInterfaceId"`
+	PrivateIpAddress   *string `aws:"xmlname=privateIpAddress"`
+}
+
+// AssociateAddressResult is the AssociateAddressResult shape of AWS's model.
+type AssociateAddressResult struct {
+	AssociationId *string `aws:"xmlname=associationId"`
+}
+
 // AssociateRouteTableRequest is the AssociateRouteTableRequest shape of AWS's model.
 type AssociateRouteTableRequest struct {
 	DryRun       *bool   `aws:"xmlname=dryRun"`
@@ -21,6 +82,17 @@ type AttachInternetGatewayRequest struct {
 	DryRun            *bool   `aws:"xmlname=dryRun"`
 	InternetGatewayId *string `aws:"xmlname=internetGatewayId,required"`
 	VpcId             *string `aws:"xmlname=vpcId,required"`
+}
+
+// AttachmentEnaSrdSpecification is the AttachmentEnaSrdSpecification shape of AWS's model.
+type AttachmentEnaSrdSpecification struct {
+	EnaSrdEnabled          *bool                             `aws:"xmlname=enaSrdEnabled"`
+	EnaSrdUdpSpecification *AttachmentEnaSrdUdpSpecification `aws:"xmlname=enaSrdUdpSpecification"`
+}
+
+// AttachmentEnaSrdUdpSpecification is the AttachmentEnaSrdUdpSpecification shape of AWS's model.
+type AttachmentEnaSrdUdpSpecification struct {
+	EnaSrdUdpEnabled *bool `aws:"xmlname=enaSrdUdpEnabled"`
 }
 
 // AuthorizeSecurityGroupEgressRequest is the AuthorizeSecurityGroupEgressRequest shape of AWS's model.
@@ -93,6 +165,23 @@ type CreateInternetGatewayRequest struct {
 // CreateInternetGatewayResult is the CreateInternetGatewayResult shape of AWS's model.
 type CreateInternetGatewayResult struct {
 	InternetGateway *InternetGateway `aws:"xmlname=internetGateway"`
+}
+
+// CreateNatGatewayRequest is the CreateNatGatewayRequest shape of AWS's model.
+type CreateNatGatewayRequest struct {
+	AllocationId      *string
+	ClientToken       *string
+	DryRun            *bool
+	SubnetId          *string            `aws:"required"`
+	TagSpecifications []TagSpecification `aws:"xmlname=TagSpecification,member=item"`
+	ConnectivityType  *ConnectivityType
+	PrivateIpAddress  *string
+}
+
+// CreateNatGatewayResult is the CreateNatGatewayResult shape of AWS's model.
+type CreateNatGatewayResult struct {
+	ClientToken *string     `aws:"xmlname=clientToken"`
+	NatGateway  *NatGateway `aws:"xmlname=natGateway"`
 }
 
 // CreateRouteRequest is the CreateRouteRequest shape of AWS's model.
@@ -199,6 +288,17 @@ type DeleteInternetGatewayRequest struct {
 	InternetGatewayId *string `aws:"xmlname=internetGatewayId,required"`
 }
 
+// DeleteNatGatewayRequest is the DeleteNatGatewayRequest shape of AWS's model.
+type DeleteNatGatewayRequest struct {
+	DryRun       *bool
+	NatGatewayId *string `aws:"required"`
+}
+
+// DeleteNatGatewayResult is the DeleteNatGatewayResult shape of AWS's model.
+type DeleteNatGatewayResult struct {
+	NatGatewayId *string `aws:"xmlname=natGatewayId"`
+}
+
 // DeleteRouteRequest is the DeleteRouteRequest shape of AWS's model.
 type DeleteRouteRequest struct {
 	DestinationCidrBlock     *string `aws:"xmlname=destinationCidrBlock"`
@@ -240,6 +340,19 @@ type DeleteVpcRequest struct {
 	DryRun *bool   `aws:"xmlname=dryRun"`
 }
 
+// DescribeAddressesRequest is the DescribeAddressesRequest shape of AWS's model.
+type DescribeAddressesRequest struct {
+	Filters       []Filter `aws:"xmlname=Filter,member=Filter"`
+	PublicIps     []string `aws:"xmlname=PublicIp,member=PublicIp"`
+	AllocationIds []string `aws:"xmlname=AllocationId,member=AllocationId"`
+	DryRun        *bool    `aws:"xmlname=dryRun"`
+}
+
+// DescribeAddressesResult is the DescribeAddressesResult shape of AWS's model.
+type DescribeAddressesResult struct {
+	Addresses []Address `aws:"xmlname=addressesSet,member=item"`
+}
+
 // DescribeAvailabilityZonesRequest is the DescribeAvailabilityZonesRequest shape of AWS's model.
 type DescribeAvailabilityZonesRequest struct {
 	Filters              []Filter `aws:"xmlname=Filter,member=Filter"`
@@ -267,6 +380,36 @@ type DescribeInternetGatewaysRequest struct {
 type DescribeInternetGatewaysResult struct {
 	InternetGateways []InternetGateway `aws:"xmlname=internetGatewaySet,member=item"`
 	NextToken        *string           `aws:"xmlname=nextToken"`
+}
+
+// DescribeNatGatewaysRequest is the DescribeNatGatewaysRequest shape of AWS's model.
+type DescribeNatGatewaysRequest struct {
+	DryRun        *bool
+	Filter        []Filter `aws:"member=Filter"`
+	MaxResults    *int32   `aws:"min=5,max=1000"`
+	NatGatewayIds []string `aws:"xmlname=NatGatewayId,member=item"`
+	NextToken     *string
+}
+
+// DescribeNatGatewaysResult is the DescribeNatGatewaysResult shape of AWS's model.
+type DescribeNatGatewaysResult struct {
+	NatGateways []NatGateway `aws:"xmlname=natGatewaySet,member=item"`
+	NextToken   *string      `aws:"xmlname=nextToken"`
+}
+
+// DescribeNetworkInterfacesRequest is the DescribeNetworkInterfacesRequest shape of AWS's model.
+type DescribeNetworkInterfacesRequest struct {
+	Filters             []Filter `aws:"xmlname=filter,member=Filter"`
+	DryRun              *bool    `aws:"xmlname=dryRun"`
+	NetworkInterfaceIds []string `aws:"xmlname=NetworkInterfaceId,member=item"`
+	NextToken           *string
+	MaxResults          *int32 `aws:"min=5,max=1000"`
+}
+
+// DescribeNetworkInterfacesResult is the DescribeNetworkInterfacesResult shape of AWS's model.
+type DescribeNetworkInterfacesResult struct {
+	NetworkInterfaces []NetworkInterface `aws:"xmlname=networkInterfaceSet,member=item"`
+	NextToken         *string            `aws:"xmlname=nextToken"`
 }
 
 // DescribeRouteTablesRequest is the DescribeRouteTablesRequest shape of AWS's model.
@@ -351,6 +494,13 @@ type DetachInternetGatewayRequest struct {
 	VpcId             *string `aws:"xmlname=vpcId,required"`
 }
 
+// DisassociateAddressRequest is the DisassociateAddressRequest shape of AWS's model.
+type DisassociateAddressRequest struct {
+	AssociationId *string
+	PublicIp      *string
+	DryRun        *bool `aws:"xmlname=dryRun"`
+}
+
 // DisassociateRouteTableRequest is the DisassociateRouteTableRequest shape of AWS's model.
 type DisassociateRouteTableRequest struct {
 	AssociationId *string `aws:"xmlname=associationId,required"`
@@ -361,6 +511,12 @@ type DisassociateRouteTableRequest struct {
 type Filter struct {
 	Name   *string
 	Values []string `aws:"xmlname=Value,member=item"`
+}
+
+// GroupIdentifier is the GroupIdentifier shape of AWS's model.
+type GroupIdentifier struct {
+	GroupName *string `aws:"xmlname=groupName"`
+	GroupId   *string `aws:"xmlname=groupId"`
 }
 
 // InternetGateway is the InternetGateway shape of AWS's model.
@@ -394,10 +550,111 @@ type IpRange struct {
 	Description *string `aws:"xmlname=description"`
 }
 
+// Ipv4PrefixSpecification is the Ipv4PrefixSpecification shape of AWS's model.
+type Ipv4PrefixSpecification struct {
+	Ipv4Prefix *string `aws:"xmlname=ipv4Prefix"`
+}
+
+// Ipv6PrefixSpecification is the Ipv6PrefixSpecification shape of AWS's model.
+type Ipv6PrefixSpecification struct {
+	Ipv6Prefix *string `aws:"xmlname=ipv6Prefix"`
+}
+
 // Ipv6Range is the Ipv6Range shape of AWS's model.
 type Ipv6Range struct {
 	CidrIpv6    *string `aws:"xmlname=cidrIpv6"`
 	Description *string `aws:"xmlname=description"`
+}
+
+// NatGateway is the NatGateway shape of AWS's model.
+type NatGateway struct {
+	CreateTime           *time.Time            `aws:"xmlname=createTime"`
+	DeleteTime           *time.Time            `aws:"xmlname=deleteTime"`
+	FailureCode          *string               `aws:"xmlname=failureCode"`
+	FailureMessage       *string               `aws:"xmlname=failureMessage"`
+	NatGatewayAddresses  []NatGatewayAddress   `aws:"xmlname=natGatewayAddressSet,member=item"`
+	NatGatewayId         *string               `aws:"xmlname=natGatewayId"`
+	ProvisionedBandwidth *ProvisionedBandwidth `aws:"xmlname=provisionedBandwidth"`
+	State                *NatGatewayState      `aws:"xmlname=state"`
+	SubnetId             *string               `aws:"xmlname=subnetId"`
+	VpcId                *string               `aws:"xmlname=vpcId"`
+	Tags                 []Tag                 `aws:"xmlname=tagSet,member=item"`
+	ConnectivityType     *ConnectivityType     `aws:"xmlname=connectivityType"`
+}
+
+// NatGatewayAddress is the NatGatewayAddress shape of AWS's model.
+type NatGatewayAddress struct {
+	AllocationId       *string `aws:"xmlname=allocationId"`
+	NetworkInterfaceId *string `aws:"xmlname=networkInterfaceId"`
+	PrivateIp          *string `aws:"xmlname=privateIp"`
+	PublicIp           *string `aws:"xmlname=publicIp"`
+}
+
+// NetworkInterface is the NetworkInterface shape of AWS's model.
+type NetworkInterface struct {
+	Association        *NetworkInterfaceAssociation       `aws:"xmlname=association"`
+	Attachment         *NetworkInterfaceAttachment        `aws:"xmlname=attachment"`
+	AvailabilityZone   *string                            `aws:"xmlname=availabilityZone"`
+	Description        *string                            `aws:"xmlname=description"`
+	Groups             []GroupIdentifier                  `aws:"xmlname=groupSet,member=item"`
+	InterfaceType      *NetworkInterfaceType              `aws:"xmlname=interfaceType"`
+	Ipv6Addresses      []NetworkInterfaceIpv6Address      `aws:"xmlname=ipv6AddressesSet,member=item"`
+	MacAddress         *string                            `aws:"xmlname=macAddress"`
+	NetworkInterfaceId *string                            `aws:"xmlname=networkInterfaceId"`
+	OutpostArn         *string                            `aws:"xmlname=outpostArn"`
+	OwnerId            *string                            `aws:"xmlname=ownerId"`
+	PrivateDnsName     *string                            `aws:"xmlname=privateDnsName"`
+	PrivateIpAddress   *string                            `aws:"xmlname=privateIpAddress"`
+	PrivateIpAddresses []NetworkInterfacePrivateIpAddress `aws:"xmlname=privateIpAddressesSet,member=item"`
+	Ipv4Prefixes       []Ipv4PrefixSpecification          `aws:"xmlname=ipv4PrefixSet,member=item"`
+	Ipv6Prefixes       []Ipv6PrefixSpecification          `aws:"xmlname=ipv6PrefixSet,member=item"`
+	RequesterId        *string                            `aws:"xmlname=requesterId"`
+	RequesterManaged   *bool                              `aws:"xmlname=requesterManaged"`
+	SourceDestCheck    *bool                              `aws:"xmlname=sourceDestCheck"`
+	Status             *NetworkInterfaceStatus            `aws:"xmlname=status"`
+	SubnetId           *string                            `aws:"xmlname=subnetId"`
+	TagSet             []Tag                              `aws:"xmlname=tagSet,member=item"`
+	VpcId              *string                            `aws:"xmlname=vpcId"`
+	DenyAllIgwTraffic  *bool                              `aws:"xmlname=denyAllIgwTraffic"`
+	Ipv6Native         *bool                              `aws:"xmlname=ipv6Native"`
+	Ipv6Address        *string                            `aws:"xmlname=ipv6Address"`
+}
+
+// NetworkInterfaceAssociation is the NetworkInterfaceAssociation shape of AWS's model.
+type NetworkInterfaceAssociation struct {
+	AllocationId    *string `aws:"xmlname=allocationId"`
+	AssociationId   *string `aws:"xmlname=associationId"`
+	IpOwnerId       *string `aws:"xmlname=ipOwnerId"`
+	PublicDnsName   *string `aws:"xmlname=publicDnsName"`
+	PublicIp        *string `aws:"xmlname=publicIp"`
+	CustomerOwnedIp *string `aws:"xmlname=customerOwnedIp"`
+	CarrierIp       *string `aws:"xmlname=carrierIp"`
+}
+
+// NetworkInterfaceAttachment is the NetworkInterfaceAttachment shape of AWS's model.
+type NetworkInterfaceAttachment struct {
+	AttachTime          *time.Time                     `aws:"xmlname=attachTime"`
+	AttachmentId        *string                        `aws:"xmlname=attachmentId"`
+	DeleteOnTermination *bool                          `aws:"xmlname=deleteOnTermination"`
+	DeviceIndex         *int32                         `aws:"xmlname=deviceIndex"`
+	NetworkCardIndex    *int32                         `aws:"xmlname=networkCardIndex"`
+	InstanceId          *string                        `aws:"xmlname=instanceId"`
+	InstanceOwnerId     *string                        `aws:"xmlname=instanceOwnerId"`
+	Status              *AttachmentStatus              `aws:"xmlname=status"`
+	EnaSrdSpecification *AttachmentEnaSrdSpecification `aws:"xmlname=enaSrdSpecification"`
+}
+
+// NetworkInterfaceIpv6Address is the NetworkInterfaceIpv6Address shape of AWS's model.
+type NetworkInterfaceIpv6Address struct {
+	Ipv6Address *string `aws:"xmlname=ipv6Address"`
+}
+
+// NetworkInterfacePrivateIpAddress is the NetworkInterfacePrivateIpAddress shape of AWS's model.
+type NetworkInterfacePrivateIpAddress struct {
+	Association      *NetworkInterfaceAssociation `aws:"xmlname=association"`
+	Primary          *bool                        `aws:"xmlname=primary"`
+	PrivateDnsName   *string                      `aws:"xmlname=privateDnsName"`
+	PrivateIpAddress *string                      `aws:"xmlname=privateIpAddress"`
 }
 
 // PrefixListId is the PrefixListId shape of AWS's model.
@@ -418,6 +675,15 @@ type PropagatingVgw struct {
 	GatewayId *string `aws:"xmlname=gatewayId"`
 }
 
+// ProvisionedBandwidth is the ProvisionedBandwidth shape of AWS's model.
+type ProvisionedBandwidth struct {
+	ProvisionTime *time.Time `aws:"xmlname=provisionTime"`
+	Provisioned   *string    `aws:"xmlname=provisioned"`
+	RequestTime   *time.Time `aws:"xmlname=requestTime"`
+	Requested     *string    `aws:"xmlname=requested"`
+	Status        *string    `aws:"xmlname=status"`
+}
+
 // ReferencedSecurityGroup is the ReferencedSecurityGroup shape of AWS's model.
 type ReferencedSecurityGroup struct {
 	GroupId                *string `aws:"xmlname=groupId"`
@@ -425,6 +691,14 @@ type ReferencedSecurityGroup struct {
 	UserId                 *string `aws:"xmlname=userId"`
 	VpcId                  *string `aws:"xmlname=vpcId"`
 	VpcPeeringConnectionId *string `aws:"xmlname=vpcPeeringConnectionId"`
+}
+
+// ReleaseAddressRequest is the ReleaseAddressRequest shape of AWS's model.
+type ReleaseAddressRequest struct {
+	AllocationId       *string
+	PublicIp           *string
+	NetworkBorderGroup *string
+	DryRun             *bool `aws:"xmlname=dryRun"`
 }
 
 // RevokeSecurityGroupEgressRequest is the RevokeSecurityGroupEgressRequest shape of AWS's model.
@@ -673,12 +947,52 @@ func (AvailabilityZoneState) Values() []string {
 	return []string{"available", "information", "impaired", "unavailable"}
 }
 
+// ConnectivityType is the ConnectivityType enum of AWS's model.
+type ConnectivityType string
+
+// Values lists the values AWS accepts for ConnectivityType.
+func (ConnectivityType) Values() []string {
+	return []string{"private", "public"}
+}
+
+// DomainType is the DomainType enum of AWS's model.
+type DomainType string
+
+// Values lists the values AWS accepts for DomainType.
+func (DomainType) Values() []string {
+	return []string{"vpc", "standard"}
+}
+
 // HostnameType is the HostnameType enum of AWS's model.
 type HostnameType string
 
 // Values lists the values AWS accepts for HostnameType.
 func (HostnameType) Values() []string {
 	return []string{"ip-name", "resource-name"}
+}
+
+// NatGatewayState is the NatGatewayState enum of AWS's model.
+type NatGatewayState string
+
+// Values lists the values AWS accepts for NatGatewayState.
+func (NatGatewayState) Values() []string {
+	return []string{"pending", "failed", "available", "deleting", "deleted"}
+}
+
+// NetworkInterfaceStatus is the NetworkInterfaceStatus enum of AWS's model.
+type NetworkInterfaceStatus string
+
+// Values lists the values AWS accepts for NetworkInterfaceStatus.
+func (NetworkInterfaceStatus) Values() []string {
+	return []string{"available", "associated", "attaching", "in-use", "detaching"}
+}
+
+// NetworkInterfaceType is the NetworkInterfaceType enum of AWS's model.
+type NetworkInterfaceType string
+
+// Values lists the values AWS accepts for NetworkInterfaceType.
+func (NetworkInterfaceType) Values() []string {
+	return []string{"interface", "natGateway", "efa", "trunk", "load_balancer", "network_load_balancer", "vpc_endpoint", "branch", "transit_gateway", "lambda", "quicksight", "global_accelerator_managed", "api_gateway_managed", "gateway_load_balancer", "gateway_load_balancer_endpoint", "iot_rules_managed", "aws_codestar_connections_managed"}
 }
 
 // ResourceType is the ResourceType enum of AWS's model.

@@ -155,6 +155,9 @@ func (s *Service) checkNetwork(r *revision, nc *NetworkConfiguration) error {
 	if sn, ok := placed.ForeignSubnet(); ok {
 		return ErrInvalidParameter.Withf("subnets must all be in the same VPC: %s is not in %s.", sn.ID, placed.VpcID())
 	}
+	if g, ok := placed.ForeignGroup(); ok {
+		return ErrInvalidParameter.Withf("Security group %s does not appear to belong to the same VPC as the input subnets.", g.ID)
+	}
 	return nil
 }
 

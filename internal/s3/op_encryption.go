@@ -64,6 +64,14 @@ const managedKey = "alias/aws/s3"
 var errKMSKeyWithoutKMS = invalidArgument("x-amz-server-side-encryption", "null",
 	"Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms")
 
+// unsupportedSSE answers a write whose x-amz-server-side-encryption is
+// none of sseAlgorithms: S3's InvalidArgument "The encryption method
+// specified is not supported" (ArgumentName and ArgumentValue: wording
+// unconfirmed).
+func unsupportedSSE(alg string) error {
+	return invalidArgument("x-amz-server-side-encryption", alg, "The encryption method specified is not supported")
+}
+
 // encryptObject settles the encryption a new object (or multipart
 // upload) reports: what the write asked for, else the bucket's default
 // (the source's never counts for a copy: "If the encryption setting in
@@ -71,6 +79,9 @@ var errKMSKeyWithoutKMS = invalidArgument("x-amz-server-side-encryption", "null"
 // of the destination bucket, the encryption setting in your request
 // takes precedence"), with its KMS key resolved by resolveKMSKey.
 func (s *Service) encryptObject(b *bucketRecord, o *objectRecord) error {
+	if o.SSE != "" && !slices.Contains(sseAlgorithms, o.SSE) {
+		return unsupportedSSE(o.SSE)
+	}
 	if o.SSEKMSKeyID != "" && !isKMS(o.SSE) {
 		return errKMSKeyWithoutKMS
 	}

@@ -165,3 +165,15 @@ func Check(n Network, subnets, groups []string) (Placement, error) {
 	}
 	return p, nil
 }
+
+// Interface is a network interface AWS makes in a subnet for another
+// service's resources: a Lambda function's Hyperplane ENI, which the
+// functions with the same subnet and security groups share. EC2 lists
+// them with its own (DescribeNetworkInterfaces).
+type Interface struct {
+	Subnet string
+	// Groups are its security groups, in id order.
+	Groups []string
+	// Type is its InterfaceType ("lambda"); Description says whose it is.
+	Type, Description string
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/virga/virga/internal/ids"
-	"strconv"
 	"strings"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -15,13 +14,13 @@ import (
 
 // EC2's VPC resources. virga has no VPC networking: functions, tasks
 // and load balancers reach each other on the host. VPCs, subnets,
-// security groups (with their rules), internet gateways and route tables
-// (with routes and associations) are made through the EC2 API, which
-// records them (see package ec2) with AWS's ids and attributes; the
-// other networking types (egress-only and NAT gateways, addresses,
-// endpoints, CIDR blocks, network ACLs) are recorded here only, with
-// ids in AWS's form, so that templates that build a network deploy and
-// what names it resolves.
+// security groups (with their rules), internet gateways, route tables
+// (with routes and associations), Elastic IP addresses and NAT gateways
+// are made through the EC2 API, which records them (see package ec2)
+// with AWS's ids and attributes; the other networking types
+// (egress-only gateways, endpoints, CIDR blocks, network ACLs) are
+// recorded here only, with ids in AWS's form, so that templates that
+// build a network deploy and what names it resolves.
 
 func init() {
 	resource.Register(&resource.Type{
@@ -70,10 +69,14 @@ func init() {
 		Replace: []string{"*"}, Attributes: []string{"CidrBlock"}})
 	resource.Register(&resource.Type{Name: "AWS::EC2::SubnetRouteTableAssociation", Required: []string{"RouteTableId", "SubnetId"},
 		Provider: tableAssociation{}, Replace: []string{"*"}, Attributes: []string{"Id"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::EIP", Provider: eipProvider{}, Tags: resource.TagList,
+		Replace:    []string{"Domain", "NetworkBorderGroup", "PublicIpv4Pool", "TransferAddress", "IpamPoolId", "Address"},
+		Attributes: []string{"AllocationId", "PublicIp"}})
+	resource.Register(&resource.Type{Name: "AWS::EC2::NatGateway", Required: []string{"SubnetId"}, Provider: natGateway{}, Tags: resource.TagList,
+		Replace:    []string{"SubnetId", "AllocationId", "ConnectivityType", "PrivateIpAddress"},
+		Attributes: []string{"NatGatewayId"}})
 	for _, r := range []recorded{
 		{"AWS::EC2::EgressOnlyInternetGateway", "eigw", []string{"Id"}},
-		{"AWS::EC2::EIP", "eipalloc", []string{"AllocationId", "PublicIp"}},
-		{"AWS::EC2::NatGateway", "nat", []string{"NatGatewayId"}},
 		{"AWS::EC2::VPCEndpoint", "vpce", []string{"Id", "CreationTimestamp", "DnsEntries", "NetworkInterfaceIds"}},
 		{"AWS::EC2::VPCCidrBlock", "vpc-cidr-assoc", []string{"Id"}},
 		{"AWS::EC2::NetworkAcl", "acl", []string{"Id"}},
@@ -369,19 +372,7 @@ func (t recorded) Create(ctx context.Context, r *resource.Request) (*resource.Re
 	for _, a := range t.attrs {
 		attrs[a] = id
 	}
-	switch r.Type {
-	case "AWS::EC2::EIP":
-		// The Ref of an address is its public IP, from the
-		// documentation range TEST-NET-3 (RFC 5737), which routes
-		// nowhere.
-		var b [1]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return nil, err
-		}
-		ip := "203.0.113." + strconv.Itoa(int(b[0])%254+1)
-		attrs["PublicIp"] = ip
-		return &resource.Result{PhysicalID: ip, Attributes: attrs}, nil
-	case "AWS::EC2::VPCEndpoint":
+	if r.Type == "AWS::EC2::VPCEndpoint" {
 		attrs["CreationTimestamp"] = r.Env.Now().UTC().Format("2006-01-02T15:04:05.000Z")
 		attrs["DnsEntries"], attrs["NetworkInterfaceIds"] = []any{}, []any{}
 	}
@@ -393,6 +384,63 @@ func (t recorded) Update(ctx context.Context, r *resource.Request) (*resource.Re
 }
 
 func (t recorded) Delete(ctx context.Context, r *resource.Request) error { return nil }
+
+// eipProvider is AWS::EC2::EIP: AllocateAddress. Its Ref is the
+// address's public IP, as AWS's is; GetAtt gives AllocationId too.
+type eipProvider struct{}
+
+func (eipProvider) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	in := map[string]any{"Domain": "vpc"}
+	if t := ec2Tags(props(r.Properties), "elastic-ip"); t != nil {
+		in["TagSpecifications"] = t
+	}
+	out, err := call(ctx, r, "ec2", "AllocateAddress", in)
+	if err != nil {
+		return nil, err
+	}
+	ip, _ := out["PublicIp"].(string)
+	return &resource.Result{PhysicalID: ip, Attributes: map[string]any{"AllocationId": out["AllocationId"], "PublicIp": ip}}, nil
+}
+
+func (eipProvider) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
+}
+
+func (eipProvider) Delete(ctx context.Context, r *resource.Request) error {
+	id, _ := r.Attributes["AllocationId"].(string)
+	if id == "" {
+		return nil
+	}
+	_, err := call(ctx, r, "ec2", "ReleaseAddress", map[string]any{"AllocationId": id})
+	return ignoreGone(err)
+}
+
+// natGateway is AWS::EC2::NatGateway: CreateNatGateway. Its Ref is its
+// id.
+type natGateway struct{}
+
+func (natGateway) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := p.pick(map[string]any{}, "SubnetId", "AllocationId", "ConnectivityType", "PrivateIpAddress")
+	if t := ec2Tags(p, "natgateway"); t != nil {
+		in["TagSpecifications"] = t
+	}
+	out, err := call(ctx, r, "ec2", "CreateNatGateway", in)
+	if err != nil {
+		return nil, err
+	}
+	id, _ := asMap(out["NatGateway"])["NatGatewayId"].(string)
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"NatGatewayId": id}}, nil
+}
+
+func (natGateway) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, ec2UpdateTags(ctx, r)
+}
+
+func (natGateway) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "ec2", "DeleteNatGateway", map[string]any{"NatGatewayId": r.PhysicalID})
+	return ignoreGone(err)
+}
 
 // internetGateway is AWS::EC2::InternetGateway: CreateInternetGateway.
 type internetGateway struct{}
@@ -549,8 +597,10 @@ func hasCode(err error, code string) bool {
 // and DeleteTags.
 func ec2UpdateTags(ctx context.Context, r *resource.Request) error {
 	id := r.PhysicalID
-	if g, _ := r.Attributes["GroupId"].(string); g != "" {
-		id = g
+	for _, a := range []string{"GroupId", "AllocationId"} {
+		if v, _ := r.Attributes[a].(string); v != "" {
+			id = v
+		}
 	}
 	set, removed := tagDiff(tagsOf(props(r.OldProperties)["Tags"]), tagsOf(props(r.Properties)["Tags"]))
 	if len(removed) > 0 {

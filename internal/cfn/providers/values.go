@@ -219,6 +219,8 @@ var notFoundCodes = map[string]bool{
 	"InvalidSubnetID.NotFound":                true,
 	"InvalidGroup.NotFound":                   true,
 	"InvalidPermission.NotFound":              true,
+	"InvalidAllocationID.NotFound":            true,
+	"NatGatewayNotFound":                      true,
 	"NoSuchHostedZone":                        true, // Route 53
 	"NoSuchHealthCheck":                       true, // Route 53
 }
