@@ -34,7 +34,13 @@ func (s *Service) InvokeAsync(ctx context.Context, function string, payload []by
 		return "", err
 	}
 	now := s.clock.Now()
-	e := &asyncInvocation{ID: s.ids.UUID(), Function: fn.Name, Qualifier: t.Qualifier, Payload: payload, Enqueued: now, NotBefore: now}
+	// The invocation carries on the trace (and the chain of requests) of
+	// the call that caused it: an SNS Publish, an S3 PutObject.
+	e := &asyncInvocation{ID: s.ids.UUID(), Function: fn.Name, Qualifier: t.Qualifier, Payload: payload, Enqueued: now, NotBefore: now,
+		Upstream: callerTraceHeader(ctx)}
+	if c := awsproto.CallFrom(ctx); c != nil {
+		e.TraceID = c.TraceID
+	}
 	if err := s.enqueue(e); err != nil {
 		return "", err
 	}

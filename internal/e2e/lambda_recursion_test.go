@@ -1,0 +1,136 @@
+package e2e_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// sqsLooper sends every message it gets back to the queue it came from,
+// with the body counted up: a recursive loop, carried on by the trace
+// header boto3 copies from _X_AMZN_TRACE_ID onto SendMessage.
+const sqsLooper = `import boto3
+
+sqs = boto3.client('sqs')
+
+def handler(event, context):
+    for r in event['Records']:
+        n = int(r['body'])
+        print('LOOP %d' % n)
+        url = sqs.get_queue_url(QueueName=r['eventSourceARN'].split(':')[-1])['QueueUrl']
+        sqs.send_message(QueueUrl=url, MessageBody=str(n + 1))
+`
+
+// A function that sends what it gets back to its own SQS trigger runs 16
+// times in the chain; Lambda stops the 17th invocation, counts it in
+// RecursiveInvocationsDropped, and leaves the message in the queue,
+// whose redrive policy moves it to the dead-letter queue. With
+// RecursiveLoop Allow the loop goes on.
+func TestLambdaRecursiveLoopSQS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := time.Now().UTC().Add(-time.Minute)
+
+	// The recursion configuration: Terminate by default, functions only.
+	createPythonFunction(t, lc, "looper", sqsLooper, 5)
+	got, err := lc.GetFunctionRecursionConfig(ctx, &lambda.GetFunctionRecursionConfigInput{FunctionName: aws.String("looper")})
+	if err != nil || got.RecursiveLoop != lambdatypes.RecursiveLoopTerminate {
+		t.Fatalf("GetFunctionRecursionConfig = %+v, %v; want Terminate", got, err)
+	}
+	var nf *lambdatypes.ResourceNotFoundException
+	if _, err := lc.GetFunctionRecursionConfig(ctx, &lambda.GetFunctionRecursionConfigInput{FunctionName: aws.String("nobody")}); !errors.As(err, &nf) {
+		t.Errorf("GetFunctionRecursionConfig of a missing function: %v", err)
+	}
+	var bad *lambdatypes.InvalidParameterValueException
+	if _, err := lc.PutFunctionRecursionConfig(ctx, &lambda.PutFunctionRecursionConfigInput{FunctionName: aws.String("looper:1"),
+		RecursiveLoop: lambdatypes.RecursiveLoopAllow}); !errors.As(err, &bad) {
+		t.Errorf("PutFunctionRecursionConfig of a version: %v", err)
+	}
+
+	if _, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("loop-dlq")}); err != nil {
+		t.Fatal(err)
+	}
+	q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("loop"), Attributes: map[string]string{
+		"VisibilityTimeout": "5",
+		"RedrivePolicy":     `{"deadLetterTargetArn":"` + queueARN("loop-dlq") + `","maxReceiveCount":1}`,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("looper"),
+		EventSourceArn: aws.String(queueARN("loop")), BatchSize: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: q.QueueUrl, MessageBody: aws.String("0")}); err != nil {
+		t.Fatal(err)
+	}
+	// The message the 16th invocation sent ends in the dead-letter queue.
+	dlq, err := qc.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String("loop-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	var dead []string
+	for len(dead) == 0 {
+		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			dead = append(dead, aws.ToString(m.Body))
+		}
+		if len(dead) == 0 && time.Now().After(deadline) {
+			t.Fatal("no message reached the dead-letter queue")
+		}
+	}
+	if len(dead) != 1 || dead[0] != "16" {
+		t.Errorf("dead-letter queue holds %q, want the 17th message, 16", dead)
+	}
+	lines := groupLines(t, cwl, "/aws/lambda/looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
+	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
+		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	}
+	metricSum(t, cw, "AWS/Lambda", "RecursiveInvocationsDropped", start, time.Now().Add(2*time.Minute), 1, dim("FunctionName", "looper"))
+
+	// With RecursiveLoop Allow the loop goes past 16, until its mapping
+	// is deleted.
+	createPythonFunction(t, lc, "allowed", sqsLooper, 5)
+	if out, err := lc.PutFunctionRecursionConfig(ctx, &lambda.PutFunctionRecursionConfigInput{FunctionName: aws.String("allowed"),
+		RecursiveLoop: lambdatypes.RecursiveLoopAllow}); err != nil || out.RecursiveLoop != lambdatypes.RecursiveLoopAllow {
+		t.Fatalf("PutFunctionRecursionConfig = %+v, %v", out, err)
+	}
+	if got, err := lc.GetFunctionRecursionConfig(ctx, &lambda.GetFunctionRecursionConfigInput{FunctionName: aws.String("allowed")}); err != nil || got.RecursiveLoop != lambdatypes.RecursiveLoopAllow {
+		t.Fatalf("GetFunctionRecursionConfig after Allow = %+v, %v", got, err)
+	}
+	aq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("allowed-loop")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	esm, err := lc.CreateEventSourceMapping(ctx, &lambda.CreateEventSourceMappingInput{FunctionName: aws.String("allowed"),
+		EventSourceArn: aws.String(queueARN("allowed-loop")), BatchSize: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := qc.SendMessage(ctx, &sqs.SendMessageInput{QueueUrl: aq.QueueUrl, MessageBody: aws.String("0")}); err != nil {
+		t.Fatal(err)
+	}
+	groupLines(t, cwl, "/aws/lambda/allowed", "LOOP", func(l []string) bool { return hasLine(l, "LOOP 20") })
+	if _, err := lc.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: esm.UUID}); err != nil {
+		t.Fatal(err)
+	}
+}
