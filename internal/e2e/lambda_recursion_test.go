@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/virga/virga/internal/e2e"
@@ -133,4 +135,75 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 	if _, err := lc.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: esm.UUID}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// snsLooper publishes every message it gets back to the topic it came
+// from, counted up.
+const snsLooper = `import boto3
+
+sns = boto3.client('sns')
+
+def handler(event, context):
+    for r in event['Records']:
+        n = int(r['Sns']['Message'])
+        print('LOOP %d' % n)
+        sns.publish(TopicArn=r['Sns']['TopicArn'], Message=str(n + 1))
+`
+
+// SNS → function → the same topic: the 17th invocation, an asynchronous
+// one, is stopped and its event goes to the function's dead-letter
+// queue at once, without the two retries a failure gets.
+func TestLambdaRecursiveLoopSNS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	sc := sns.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := time.Now().UTC().Add(-time.Minute)
+
+	dlq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("sns-loop-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createPythonFunction(t, lc, "sns-looper", snsLooper, 10)
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("sns-looper"),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("sns-loop-dlq"))}}); err != nil {
+		t.Fatal(err)
+	}
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("loop")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("lambda"),
+		Endpoint: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:sns-looper")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("0")}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(90 * time.Second)
+	var dead []string
+	for len(dead) == 0 {
+		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			dead = append(dead, aws.ToString(m.Body))
+		}
+		if len(dead) == 0 && time.Now().After(deadline) {
+			t.Fatal("no event reached the dead-letter queue")
+		}
+	}
+	if len(dead) != 1 || !strings.Contains(dead[0], `"Message":"16"`) && !strings.Contains(dead[0], `"Message": "16"`) {
+		t.Errorf("dead-letter queue holds %q, want the 17th event, message 16", dead)
+	}
+	lines := groupLines(t, cwl, "/aws/lambda/sns-looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
+	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
+		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	}
+	metricSum(t, cw, "AWS/Lambda", "RecursiveInvocationsDropped", start, time.Now().Add(2*time.Minute), 1, dim("FunctionName", "sns-looper"))
 }
