@@ -86,20 +86,7 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(90 * time.Second)
-	var dead []string
-	for len(dead) == 0 {
-		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range out.Messages {
-			dead = append(dead, aws.ToString(m.Body))
-		}
-		if len(dead) == 0 && time.Now().After(deadline) {
-			t.Fatal("no message reached the dead-letter queue")
-		}
-	}
+	dead := deadLetters(t, qc, aws.ToString(dlq.QueueUrl))
 	if len(dead) != 1 || dead[0] != "16" {
 		t.Errorf("dead-letter queue holds %q, want the 17th message, 16", dead)
 	}
@@ -134,6 +121,30 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 	groupLines(t, cwl, "/aws/lambda/allowed", "LOOP", func(l []string) bool { return hasLine(l, "LOOP 20") })
 	if _, err := lc.DeleteEventSourceMapping(ctx, &lambda.DeleteEventSourceMappingInput{UUID: esm.UUID}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// deadLetters waits for a stopped loop's message on a dead-letter queue
+// and returns the bodies of the first receive that has any. The loop runs
+// 16 invocations first: the bound is generous.
+func deadLetters(t *testing.T, qc *sqs.Client, url string) []string {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		out, err := qc.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Messages) > 0 {
+			var bodies []string
+			for _, m := range out.Messages {
+				bodies = append(bodies, aws.ToString(m.Body))
+			}
+			return bodies
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing reached the dead-letter queue %s", url)
+		}
 	}
 }
 
@@ -184,20 +195,7 @@ func TestLambdaRecursiveLoopSNS(t *testing.T) {
 	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("0")}); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(90 * time.Second)
-	var dead []string
-	for len(dead) == 0 {
-		out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: dlq.QueueUrl, WaitTimeSeconds: 5})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range out.Messages {
-			dead = append(dead, aws.ToString(m.Body))
-		}
-		if len(dead) == 0 && time.Now().After(deadline) {
-			t.Fatal("no event reached the dead-letter queue")
-		}
-	}
+	dead := deadLetters(t, qc, aws.ToString(dlq.QueueUrl))
 	if len(dead) != 1 || !strings.Contains(dead[0], `"Message":"16"`) && !strings.Contains(dead[0], `"Message": "16"`) {
 		t.Errorf("dead-letter queue holds %q, want the 17th event, message 16", dead)
 	}
