@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -204,4 +206,59 @@ func TestLambdaRecursiveLoopSNS(t *testing.T) {
 		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
 	}
 	metricSum(t, cw, "AWS/Lambda", "RecursiveInvocationsDropped", start, time.Now().Add(2*time.Minute), 1, dim("FunctionName", "sns-looper"))
+}
+
+// s3Looper writes, for every object created under loop/, the next one
+// into the same bucket.
+const s3Looper = `import boto3
+from botocore.config import Config
+
+s3 = boto3.client('s3', config=Config(s3={'addressing_style': 'path'}))
+
+def handler(event, context):
+    for r in event['Records']:
+        n = int(r['s3']['object']['key'].split('/')[-1])
+        print('LOOP %d' % n)
+        s3.put_object(Bucket=r['s3']['bucket']['name'], Key='loop/%d' % (n + 1), Body=b'x')
+`
+
+// S3 → function → the same bucket: the notification carries the trace
+// header of the PutObject that caused it, so the 17th invocation is
+// stopped and its event goes to the dead-letter queue.
+func TestLambdaRecursiveLoopS3(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	c := s3Client(env)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+
+	dlq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("s3-loop-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createPythonFunction(t, lc, "s3-looper", s3Looper, 10)
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("s3-looper"),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("s3-loop-dlq"))}}); err != nil {
+		t.Fatal(err)
+	}
+	s3Bucket(t, c, "looping")
+	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("looping"),
+		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
+			LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:s3-looper"),
+			Events:            []s3types.Event{"s3:ObjectCreated:*"}, Filter: filterRules("loop/", "")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("looping"), Key: aws.String("loop/0"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+	dead := deadLetters(t, qc, aws.ToString(dlq.QueueUrl))
+	if len(dead) != 1 || !strings.Contains(dead[0], `"key":"loop/16"`) {
+		t.Errorf("dead-letter queue holds %q, want the 17th event, of loop/16", dead)
+	}
+	lines := groupLines(t, cwl, "/aws/lambda/s3-looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
+	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
+		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	}
 }

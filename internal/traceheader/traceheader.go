@@ -1,6 +1,7 @@
 package traceheader
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -198,4 +199,19 @@ func isAlnum(s string) bool {
 		}
 	}
 	return true
+}
+
+type contextKey struct{}
+
+// NewContext returns ctx carrying a trace header, for work done outside
+// the API call that caused it (a notification delivered from an outbox)
+// that must still carry the call's trace on.
+func NewContext(ctx context.Context, header string) context.Context {
+	return context.WithValue(ctx, contextKey{}, header)
+}
+
+// FromContext returns the trace header NewContext put in ctx, if any.
+func FromContext(ctx context.Context) (string, bool) {
+	h, ok := ctx.Value(contextKey{}).(string)
+	return h, ok && h != ""
 }
