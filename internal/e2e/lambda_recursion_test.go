@@ -3,6 +3,8 @@ package e2e_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +18,8 @@ import (
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/virga/virga/internal/e2e"
 )
@@ -260,5 +264,48 @@ func TestLambdaRecursiveLoopS3(t *testing.T) {
 	lines := groupLines(t, cwl, "/aws/lambda/s3-looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
 	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
 		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	}
+}
+
+// Invoke counts the function in the caller's chain: a caller whose
+// trace header says the function ran 15 times before gets it run a 16th
+// time, with that count in its header; one that says 16 gets
+// RecursiveInvocationException, unless the function allows recursion.
+func TestLambdaRecursiveLoopInvoke(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "trace-echo", `import os
+
+def handler(event, context):
+    return os.environ.get('_X_AMZN_TRACE_ID', '')
+`, 10)
+	hash := fmt.Sprintf("%08x", crc32.ChecksumIEEE([]byte("arn:aws:lambda:us-east-1:"+testAccount+":function:trace-echo")))
+	const root = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0"
+	invoke := func(lineage string) (*lambda.InvokeOutput, error) {
+		return lc.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("trace-echo"), Payload: []byte(`{}`)}, func(o *lambda.Options) {
+			o.APIOptions = append(o.APIOptions, smithyhttp.SetHeaderValue("X-Amzn-Trace-Id", root+";Lineage="+lineage))
+		})
+	}
+	out, err := invoke("0badf00d:3|" + hash + ":14")
+	if err != nil || out.FunctionError != nil {
+		t.Fatalf("the 16th invocation: %v", err)
+	}
+	if got := string(out.Payload); !strings.Contains(got, "Root=1-5759e988-bd862e3fe1be46a994272793;") ||
+		!strings.HasSuffix(got, ";Lineage=0badf00d:3|"+hash+":15\"") {
+		t.Errorf("_X_AMZN_TRACE_ID of the 16th invocation = %s", got)
+	}
+	_, err = invoke(hash + ":15")
+	var rec *lambdatypes.RecursiveInvocationException
+	if !errors.As(err, &rec) || !strings.Contains(aws.ToString(rec.Message), "recursive loop") {
+		t.Fatalf("the 17th invocation: %v, want RecursiveInvocationException", err)
+	}
+	if _, err := lc.PutFunctionRecursionConfig(ctx, &lambda.PutFunctionRecursionConfigInput{FunctionName: aws.String("trace-echo"),
+		RecursiveLoop: lambdatypes.RecursiveLoopAllow}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := invoke(hash + ":15"); err != nil || !strings.HasSuffix(string(out.Payload), ";Lineage="+hash+":16\"") {
+		t.Fatalf("the 17th invocation with RecursiveLoop Allow: %v", err)
 	}
 }

@@ -13,6 +13,10 @@
 // on to the next invocation. The package knows nothing of Lambda: which
 // hash names a function, and what a count means, are package lambda's.
 //
+// NewContext and FromContext carry a header to work a service does
+// after the call that caused it (S3's notifications, sent from an
+// outbox), so that the work still continues the call's trace.
+//
 // Parsing is lenient where a header is only passed along (Field, With)
 // and strict where a count is read (ParseLineage), so that a malformed
 // Lineage counts for nothing rather than failing the call that carried
