@@ -18,6 +18,7 @@ import (
 	"github.com/virga/virga/internal/sns"
 	"github.com/virga/virga/internal/sqs"
 	"github.com/virga/virga/internal/stepfunctions"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // targets delivers a message to whatever service an ARN names. It is how
@@ -80,6 +81,9 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		_, err := t.sqs.Send(ctx, arn, out)
 		return err
 	case "lambda":
+		if m.TraceHeader != "" {
+			ctx = traceheader.NewContext(ctx, m.TraceHeader)
+		}
 		_, err := t.lambda.InvokeAsync(ctx, arn, m.Body)
 		return err
 	case "events":

@@ -104,8 +104,11 @@ func TestXRayTracedSAMApi(t *testing.T) {
 	if stage["name"] != "traced/Prod" || svc["parent_id"] != stage["id"] || fn["parent_id"] != svc["id"] {
 		t.Errorf("stage %v / service %v / function %v", stage, svc, fn)
 	}
-	if want := "Root=" + root + ";Parent=" + fmt.Sprint(fn["id"]) + ";Sampled=1"; ev["trace"] != want {
-		t.Errorf("_X_AMZN_TRACE_ID = %v; want %s", ev["trace"], want)
+	// The function's header names its segment, and counts it in the
+	// chain of requests (Lineage, recursive loop detection's).
+	if want := "Root=" + root + ";Parent=" + fmt.Sprint(fn["id"]) + ";Sampled=1;Lineage="; !strings.HasPrefix(fmt.Sprint(ev["trace"]), want) ||
+		!strings.HasSuffix(fmt.Sprint(ev["trace"]), ":0") {
+		t.Errorf("_X_AMZN_TRACE_ID = %v; want %s{hash}:0", ev["trace"], want)
 	}
 
 	graph, err := x.GetTraceGraph(ctx, &xray.GetTraceGraphInput{TraceIds: []string{root}})

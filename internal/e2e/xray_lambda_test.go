@@ -98,8 +98,11 @@ func TestXRayActiveLambdaTrace(t *testing.T) {
 	if svc["parent_id"] != "53995c3f42cd8ad8" || fn["parent_id"] != svc["id"] || svc["name"] != "traced" {
 		t.Errorf("segment links: service %v, function %v", svc, fn)
 	}
-	if want := "Root=" + root + ";Parent=" + fmt.Sprint(fn["id"]) + ";Sampled=1"; fnEnv["_X_AMZN_TRACE_ID"] != want {
-		t.Errorf("_X_AMZN_TRACE_ID = %q; want %q", fnEnv["_X_AMZN_TRACE_ID"], want)
+	// The function's header names its segment, and counts it in the
+	// chain of requests (Lineage, recursive loop detection's).
+	if want := "Root=" + root + ";Parent=" + fmt.Sprint(fn["id"]) + ";Sampled=1;Lineage="; !strings.HasPrefix(fnEnv["_X_AMZN_TRACE_ID"], want) ||
+		!strings.HasSuffix(fnEnv["_X_AMZN_TRACE_ID"], ":0") {
+		t.Errorf("_X_AMZN_TRACE_ID = %q; want %q{hash}:0", fnEnv["_X_AMZN_TRACE_ID"], want)
 	}
 	var names []string
 	for _, sub := range fn["subsegments"].([]any) {

@@ -7,13 +7,16 @@ import (
 	"time"
 
 	"github.com/virga/virga/internal/ids"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // traceHeader returns the X-Ray trace header for a request: the caller's
 // Root (and Sampled decision) if it sent a valid X-Amzn-Trace-Id, a new
-// root otherwise, with a new Parent segment id for virga's own segment:
+// root otherwise, with a new Parent segment id for virga's own segment,
+// and the caller's Lineage (Lambda's count of the functions its chain of
+// requests has run, package traceheader) when it is well formed:
 //
-//	Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1
+//	Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:1
 func traceHeader(in string, now time.Time, g *ids.Generator) string {
 	root, sampled := "", "1"
 	for _, part := range strings.Split(in, ";") {
@@ -32,7 +35,11 @@ func traceHeader(in string, now time.Time, g *ids.Generator) string {
 	if root == "" {
 		root = "1-" + strconv.FormatInt(now.Unix(), 16) + "-" + g.Hex(12)
 	}
-	return "Root=" + root + ";Parent=" + g.Hex(8) + ";Sampled=" + sampled
+	h := "Root=" + root + ";Parent=" + g.Hex(8) + ";Sampled=" + sampled
+	if l, err := traceheader.ParseLineage(traceheader.Field(in, "Lineage")); err == nil && len(l) > 0 {
+		h += ";Lineage=" + l.String()
+	}
+	return h
 }
 
 // validRoot checks a trace id's shape: "1-" 8 hex digits "-" 24 hex digits.

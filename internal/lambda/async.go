@@ -256,6 +256,13 @@ func (s *Service) deliver(ctx context.Context, key string, e *asyncInvocation, l
 	}
 	e.Attempts++
 	o := outcome{attempts: e.Attempts, statusCode: 200, executedVersion: v.name()}
+	if isRecursive(err) {
+		// Lambda stopped a recursive loop: no retries; the event goes to
+		// the dead-letter queue or on-failure destination.
+		o.statusCode, o.functionError, o.condition = ErrRecursiveInvocation.Status, "Unhandled", conditionRetriesExhausted
+		end(o, "a recursive loop was stopped")
+		return
+	}
 	if err != nil {
 		o.statusCode = 500
 		if ae := apierr.As(err); ae != nil {

@@ -193,8 +193,28 @@
 // Lambda's and do no I/O. Not counted yet: the provisioned metrics are
 // per invocation, not sampled while idle; DestinationDeliveryFailures of
 // stream mappings' OnFailure destinations; event source mapping metrics
-// (MetricsConfig), OffsetLag, RecursiveInvocationsDropped, ClaimedAccountConcurrency
+// (MetricsConfig), OffsetLag, ClaimedAccountConcurrency
 // and UnreservedConcurrentExecutions.
+//
+// Recursive loop detection (recursion.go): every invocation counts its
+// function in the Lineage field of its trace header (package traceheader),
+// which the function's SDK calls carry on to SQS (the message's
+// AWSTraceHeader, which an SQS mapping hands to the next invocation, a
+// batch with the highest count of any of its messages), SNS (whose
+// invocations take the trace of the Publish that caused them), S3 (whose
+// notifications keep the trace of the change's request, passed in with
+// traceheader.NewContext) and Invoke. A function that has run 16 times in
+// one chain is not run again unless its RecursiveLoop is Allow
+// (PutFunctionRecursionConfig, or the RecursiveLoop property of
+// AWS::Lambda::Function): the invocation fails with
+// RecursiveInvocationException and counts in RecursiveInvocationsDropped.
+// Invoke answers that error; an asynchronous invocation goes to its
+// dead-letter queue or on-failure destination at once, without retries; an
+// SQS mapping leaves the batch in its queue, for the queue's redrive
+// policy. AWS's notifications (email, Health Dashboard) have no
+// counterpart. The lineage counts each function once whatever version or
+// alias ran (a hash of its unqualified ARN), and a malformed Lineage
+// starts a new chain.
 //
 // Tracing (tracing.go): Lambda traces an invocation itself as
 // TracingConfig documents the modes. PassThrough traces a request whose

@@ -52,6 +52,10 @@ var (
 	// ErrRequestEntityTooLarge is returned for a deployment package or an
 	// asynchronous payload over its limit.
 	ErrRequestEntityTooLarge = apierr.New("RequestEntityTooLargeException", 413, "")
+	// ErrRecursiveInvocation is returned for an invocation Lambda stopped
+	// because its function runs in a recursive loop (recursion.go).
+	ErrRecursiveInvocation = apierr.New("RecursiveInvocationException", 400,
+		"Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation.")
 	// ErrTooManyRequests is returned when an invocation would exceed the
 	// function's reserved concurrency or the account's unreserved pool;
 	// Details carry AWS's Reason.

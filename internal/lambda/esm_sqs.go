@@ -9,6 +9,7 @@ import (
 	"github.com/virga/virga/internal/eventpattern"
 	"github.com/virga/virga/internal/eventsource"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // How an SQS poller behaves: it long-polls for 20 seconds, gathers a batch
@@ -97,9 +98,12 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 		Records []eventsource.QueueRecord `json:"Records"`
 	}{records})
 	res, err := s.run(ctx, fn, v, &functions.Invocation{
-		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload,
+		RequestID: s.ids.UUID(), InvokedARN: *cfg.FunctionArn, Payload: payload, TraceID: batchTraceHeader(batch),
 	})
 	if err != nil {
+		// A batch Lambda did not run (throttled, or a recursive loop
+		// stopped) stays in the queue, whose redrive policy decides where
+		// it ends.
 		if ae := apierr.As(err); ae != nil && ae.Code == ErrTooManyRequests.Code {
 			return nil, "PROBLEM: Function call failed"
 		}
@@ -122,6 +126,28 @@ func (s *Service) deliverBatch(ctx context.Context, cfg EventSourceMappingConfig
 		}
 	}
 	return done, "OK"
+}
+
+// batchTraceHeader is the trace header a batch's invocation carries: the
+// first message's AWSTraceHeader, with the Lineage of every message's
+// (each function at its highest count), so that a loop is stopped
+// whichever message of the batch carries it on.
+func batchTraceHeader(batch []eventsource.QueueMessage) string {
+	header := ""
+	var lineage traceheader.Lineage
+	for _, m := range batch {
+		h := m.Attributes["AWSTraceHeader"]
+		if header == "" {
+			header = h
+		}
+		if l, err := traceheader.ParseLineage(traceheader.Field(h, "Lineage")); err == nil {
+			lineage = lineage.Merge(l)
+		}
+	}
+	if len(lineage) == 0 {
+		return header
+	}
+	return traceheader.With(header, "Lineage", lineage.String())
 }
 
 // batchItemFailures reads a function's partial batch response: the ids

@@ -23,7 +23,10 @@ type function struct {
 	Aliases     map[string]*AliasConfiguration
 	// Reserved is the function's reserved concurrency, if set.
 	Reserved *int32
-	Tags     map[string]string
+	// RecursiveLoop is the recursive loop detection setting: "Allow", or
+	// empty for Terminate, Lambda's default (recursion.go).
+	RecursiveLoop string
+	Tags          map[string]string
 	// Policies are the resource-based policies, by qualifier ("" for the
 	// unqualified function).
 	Policies map[string]*policy

@@ -6,6 +6,7 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // Services invoke functions in Go: SNS, EventBridge and EventBridge
@@ -34,7 +35,16 @@ func (s *Service) InvokeAsync(ctx context.Context, function string, payload []by
 		return "", err
 	}
 	now := s.clock.Now()
-	e := &asyncInvocation{ID: s.ids.UUID(), Function: fn.Name, Qualifier: t.Qualifier, Payload: payload, Enqueued: now, NotBefore: now}
+	// The invocation carries on the trace (and the chain of requests) of
+	// what caused it: the call it is made in (an SNS Publish), or the
+	// header a service kept from the call (an S3 notification's).
+	e := &asyncInvocation{ID: s.ids.UUID(), Function: fn.Name, Qualifier: t.Qualifier, Payload: payload, Enqueued: now, NotBefore: now,
+		Upstream: callerTraceHeader(ctx)}
+	if h, ok := traceheader.FromContext(ctx); ok {
+		e.TraceID = h
+	} else if c := awsproto.CallFrom(ctx); c != nil {
+		e.TraceID = c.TraceID
+	}
 	if err := s.enqueue(e); err != nil {
 		return "", err
 	}

@@ -38,6 +38,7 @@ const (
 	MetricAsyncEventsReceived         = "AsyncEventsReceived"
 	MetricAsyncEventAge               = "AsyncEventAge"
 	MetricAsyncEventsDropped          = "AsyncEventsDropped"
+	MetricRecursiveInvocationsDropped = "RecursiveInvocationsDropped"
 )
 
 // Observation is one invocation as Lambda's metrics count it.

@@ -11,6 +11,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/functions"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // The invocation types of Invoke.
@@ -220,6 +221,11 @@ func (s *Service) random() float64 {
 // them (200, X-Amz-Function-Error: Unhandled); an invocation that never
 // reached an environment is an API error.
 func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functions.Invocation) (*functions.Result, error) {
+	header, err := s.chain(fn, inv.TraceID)
+	if err != nil {
+		return nil, err
+	}
+	inv.TraceID = header
 	concurrency, release, adm, err := s.admit(fn, v)
 	if err != nil {
 		s.observeThrottle(fn, inv)
@@ -232,6 +238,11 @@ func (s *Service) run(ctx context.Context, fn *function, v *version, inv *functi
 	}
 	done := s.observe(fn, v, inv, adm)
 	tr := s.startTrace(ctx, v, inv)
+	if tr != nil {
+		// The traced header names the function's segment; the chain's
+		// count goes on with it.
+		inv.TraceID = traceheader.With(inv.TraceID, "Lineage", traceheader.Field(header, "Lineage"))
+	}
 	res, err := s.fns.Invoke(ctx, spec, inv)
 	tr.finish(res, err)
 	done(res, err)

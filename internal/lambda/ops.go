@@ -39,6 +39,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "RemoveLayerVersionPermission", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", Status: 204, Handler: awsproto.Handle(s.removeLayerVersionPermission)},
 		{Name: "DeleteLayerVersion", HTTP: "DELETE /2018-10-31/layers/{LayerName}/versions/{VersionNumber}", Status: 204, Handler: awsproto.Handle(s.deleteLayerVersion)},
 
+		{Name: "PutFunctionRecursionConfig", HTTP: "PUT /2024-08-31/functions/{FunctionName}/recursion-config", Handler: awsproto.Handle(s.putFunctionRecursionConfig)},
+		{Name: "GetFunctionRecursionConfig", HTTP: "GET /2024-08-31/functions/{FunctionName}/recursion-config", Handler: awsproto.Handle(s.getFunctionRecursionConfig)},
 		{Name: "PutFunctionConcurrency", HTTP: "PUT /2017-10-31/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.putFunctionConcurrency)},
 		{Name: "GetFunctionConcurrency", HTTP: "GET /2019-09-30/functions/{FunctionName}/concurrency", Handler: awsproto.Handle(s.getFunctionConcurrency)},
 		{Name: "DeleteFunctionConcurrency", HTTP: "DELETE /2017-10-31/functions/{FunctionName}/concurrency", Status: 204, Handler: awsproto.Handle(s.deleteFunctionConcurrency)},

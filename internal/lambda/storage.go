@@ -71,6 +71,9 @@ type functionMeta struct {
 	LastVersion int64
 	Reserved    *int32
 	Tags        map[string]string
+	// RecursiveLoop is "Allow" when the function may run in a recursive
+	// loop; empty for Lambda's default, Terminate.
+	RecursiveLoop string `json:",omitempty"`
 }
 
 // layerMeta is the stored form of a layer.
@@ -113,7 +116,7 @@ func (w *writes) commit() error {
 }
 
 func (w *writes) putMeta(f *function) {
-	w.put(functionMetaKey(f.Name), functionMeta{LastVersion: f.LastVersion, Reserved: f.Reserved, Tags: f.Tags})
+	w.put(functionMetaKey(f.Name), functionMeta{LastVersion: f.LastVersion, Reserved: f.Reserved, Tags: f.Tags, RecursiveLoop: f.RecursiveLoop})
 }
 
 func (w *writes) putVersion(name string, v *version) { w.put(versionKey(name, v.Number), v) }
@@ -142,7 +145,7 @@ func (s *Service) load() error {
 			if err := json.Unmarshal(it.Value(), &m); err != nil {
 				return fmt.Errorf("lambda: function %s: %w", name, err)
 			}
-			f.LastVersion, f.Reserved, f.Tags = m.LastVersion, m.Reserved, m.Tags
+			f.LastVersion, f.Reserved, f.Tags, f.RecursiveLoop = m.LastVersion, m.Reserved, m.Tags, m.RecursiveLoop
 		case "v":
 			var v version
 			if err := json.Unmarshal(it.Value(), &v); err != nil {

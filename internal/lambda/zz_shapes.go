@@ -462,6 +462,16 @@ type GetFunctionEventInvokeConfigRequest struct {
 	Qualifier    *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
 }
 
+// GetFunctionRecursionConfigRequest is the GetFunctionRecursionConfigRequest shape of AWS's model.
+type GetFunctionRecursionConfigRequest struct {
+	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+}
+
+// GetFunctionRecursionConfigResponse is the GetFunctionRecursionConfigResponse shape of AWS's model.
+type GetFunctionRecursionConfigResponse struct {
+	RecursiveLoop *RecursiveLoop
+}
+
 // GetFunctionRequest is the GetFunctionRequest shape of AWS's model.
 type GetFunctionRequest struct {
 	FunctionName *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=170" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -895,6 +905,17 @@ type PutFunctionEventInvokeConfigRequest struct {
 	DestinationConfig        *DestinationConfig
 }
 
+// PutFunctionRecursionConfigRequest is the PutFunctionRecursionConfigRequest shape of AWS's model.
+type PutFunctionRecursionConfigRequest struct {
+	FunctionName  *string        `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	RecursiveLoop *RecursiveLoop `aws:"required"`
+}
+
+// PutFunctionRecursionConfigResponse is the PutFunctionRecursionConfigResponse shape of AWS's model.
+type PutFunctionRecursionConfigResponse struct {
+	RecursiveLoop *RecursiveLoop
+}
+
 // PutProvisionedConcurrencyConfigRequest is the PutProvisionedConcurrencyConfigRequest shape of AWS's model.
 type PutProvisionedConcurrencyConfigRequest struct {
 	FunctionName                    *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
@@ -1238,6 +1259,14 @@ type ProvisionedConcurrencyStatusEnum string
 // Values lists the values AWS accepts for ProvisionedConcurrencyStatusEnum.
 func (ProvisionedConcurrencyStatusEnum) Values() []string {
 	return []string{"IN_PROGRESS", "READY", "FAILED"}
+}
+
+// RecursiveLoop is the RecursiveLoop enum of AWS's model.
+type RecursiveLoop string
+
+// Values lists the values AWS accepts for RecursiveLoop.
+func (RecursiveLoop) Values() []string {
+	return []string{"Allow", "Terminate"}
 }
 
 // ResponseStreamingInvocationType is the ResponseStreamingInvocationType enum of AWS's model.

@@ -53,11 +53,15 @@ type outboxRecord struct {
 	// resource-based policy (aws:SourceArn); "" in records written
 	// before it was kept, which are sent unchecked.
 	Bucket string `json:"bucket,omitempty"`
+	// TraceHeader is the trace header of the request that caused the
+	// event, which the destination carries on (AWSTraceHeader, a
+	// function's trace and its chain of requests).
+	TraceHeader string `json:"trace,omitempty"`
 }
 
 // requestInfo is what an event says of the request that caused it.
 type requestInfo struct {
-	requestID, hostID, sourceIP, principal, account string
+	requestID, hostID, sourceIP, principal, account, traceHeader string
 }
 
 // requestInfoOf reads the request a handler's context belongs to.
@@ -67,7 +71,7 @@ func requestInfoOf(ctx context.Context) requestInfo {
 	if c == nil {
 		return r
 	}
-	r.requestID = c.RequestID
+	r.requestID, r.traceHeader = c.RequestID, c.TraceID
 	sum := sha256.Sum256([]byte(c.RequestID))
 	r.hostID = base64.StdEncoding.EncodeToString(sum[:])
 	if c.Request != nil {
@@ -275,7 +279,7 @@ func (s *Service) queueNotifications(ctx context.Context, batch batchSetter, b *
 			if !eventMatches(ev, e.Name) {
 				continue
 			}
-			r := outboxRecord{ARN: d.arn, Body: s.record(e, strDeref(d.id)), Bucket: e.Bucket}
+			r := outboxRecord{ARN: d.arn, Body: s.record(e, strDeref(d.id)), Bucket: e.Bucket, TraceHeader: req.traceHeader}
 			if d.kind == "topic" {
 				r.Subject = notificationSubject
 			}
@@ -369,7 +373,7 @@ func (s *Service) deliverOutbox(ctx context.Context, log *slog.Logger) time.Dura
 			return next
 		}
 		m := deliver.Message{Body: d.rec.Body, Subject: d.rec.Subject, Source: d.rec.Source, DetailType: d.rec.DetailType,
-			Resources: d.rec.Resources}
+			Resources: d.rec.Resources, TraceHeader: d.rec.TraceHeader}
 		if d.rec.Bucket != "" {
 			m.Sender = s.sender(d.rec.Bucket)
 		}

@@ -19,8 +19,8 @@ func init() {
 }
 
 // function is AWS::Lambda::Function: CreateFunction, then
-// PutFunctionConcurrency; updates go through UpdateFunctionCode,
-// UpdateFunctionConfiguration, the concurrency and the tagging
+// PutFunctionConcurrency and PutFunctionRecursionConfig; updates go through UpdateFunctionCode,
+// UpdateFunctionConfiguration, the concurrency, recursion and tagging
 // operations. The execution role (Role) is recorded as the API records
 // it: virga runs functions with credentials for it and enforces no IAM
 // policy yet.
@@ -89,7 +89,23 @@ func (function) Create(ctx context.Context, r *resource.Request) (*resource.Resu
 			return functionResult(out), err // made: the rollback deletes it
 		}
 	}
+	if p.has("RecursiveLoop") {
+		if err := putRecursiveLoop(ctx, r, name, p); err != nil {
+			return functionResult(out), err
+		}
+	}
 	return functionResult(out), nil
+}
+
+// putRecursiveLoop applies RecursiveLoop (Allow or Terminate; Terminate,
+// Lambda's default, when the template has none).
+func putRecursiveLoop(ctx context.Context, r *resource.Request, name string, p props) error {
+	mode := p.str("RecursiveLoop")
+	if mode == "" {
+		mode = "Terminate"
+	}
+	_, err := call(ctx, r, "lambda", "PutFunctionRecursionConfig", map[string]any{"FunctionName": name, "RecursiveLoop": mode})
+	return err
 }
 
 // functionSetting is a property's value as the API takes it: environment
@@ -153,6 +169,11 @@ func (function) Update(ctx context.Context, r *resource.Request) (*resource.Resu
 			op, in["ReservedConcurrentExecutions"] = "PutFunctionConcurrency", p["ReservedConcurrentExecutions"]
 		}
 		if _, err := call(ctx, r, "lambda", op, in); err != nil {
+			return nil, err
+		}
+	}
+	if changed(old, p, "RecursiveLoop") {
+		if err := putRecursiveLoop(ctx, r, name, p); err != nil {
 			return nil, err
 		}
 	}

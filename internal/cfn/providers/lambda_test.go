@@ -62,6 +62,7 @@ func TestFunction(t *testing.T) {
 		"TracingConfig":                map[string]any{"Mode": "Active"},
 		"Architectures":                []any{"x86_64"},
 		"ReservedConcurrentExecutions": num("5"),
+		"RecursiveLoop":                "Allow",
 		"Tags":                         []any{map[string]any{"Key": "team", "Value": "core"}},
 	}
 	fn := s.create("AWS::Lambda::Function", "Fn", props)
@@ -75,6 +76,12 @@ func TestFunction(t *testing.T) {
 		str(got, "Configuration", "Environment", "Variables", "COUNT") != "3" || str(got, "Configuration", "TracingConfig", "Mode") != "Active" ||
 		str(got, "Concurrency", "ReservedConcurrentExecutions") != "5" || str(got, "Tags", "team") != "core" {
 		t.Errorf("function as created: %v", got)
+	}
+	recursion := func() any {
+		return s.call("lambda", "GetFunctionRecursionConfig", map[string]any{"FunctionName": name})["RecursiveLoop"]
+	}
+	if got := recursion(); got != "Allow" {
+		t.Errorf("RecursiveLoop as created: %v", got)
 	}
 	if fn.attr("SnapStartResponse.ApplyOn") != "None" {
 		t.Errorf("SnapStartResponse.ApplyOn: %q", fn.attr("SnapStartResponse.ApplyOn"))
@@ -97,8 +104,12 @@ func TestFunction(t *testing.T) {
 		"Environment":                  map[string]any{"Variables": map[string]any{"GREETING": "hello"}},
 		"TracingConfig":                nil,
 		"ReservedConcurrentExecutions": nil,
+		"RecursiveLoop":                nil,
 		"Tags":                         []any{map[string]any{"Key": "team", "Value": "core"}, map[string]any{"Key": "cost", "Value": "7"}},
 	}))
+	if got := recursion(); got != "Terminate" {
+		t.Errorf("RecursiveLoop after the update without it: %v", got)
+	}
 	got = s.call("lambda", "GetFunction", map[string]any{"FunctionName": name})
 	if str(got, "Configuration", "MemorySize") != "512" || get(got, "Configuration", "Environment", "Variables", "COUNT") != nil ||
 		str(got, "Configuration", "TracingConfig", "Mode") != "PassThrough" || get(got, "Concurrency") != nil || str(got, "Tags", "cost") != "7" {
