@@ -14,6 +14,7 @@ import (
 
 func newInvokeCommand() *cobra.Command {
 	var cf clientFlags
+	var ff functionFlags
 	var payload, qualifier string
 	cmd := &cobra.Command{
 		Use:   "invoke FUNCTION",
@@ -21,7 +22,9 @@ func newInvokeCommand() *cobra.Command {
 		Long: `Invoke a function synchronously on a running virga and print the result
 on standard output, then the invocation's REPORT line (from its log tail;
 its platform.report record for a function that logs in JSON format) on
-standard error. --payload takes JSON, or @FILE to read it from a file.`,
+standard error. --payload takes JSON, or @FILE to read it from a file.
+With --stack-name, FUNCTION may be the logical ID of a function in that
+stack, as sam remote invoke takes it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			body := []byte(payload)
@@ -31,7 +34,11 @@ standard error. --payload takes JSON, or @FILE to read it from a file.`,
 					return err
 				}
 			}
-			in := &lambda.InvokeInput{FunctionName: aws.String(args[0]), Payload: body, LogType: types.LogTypeTail}
+			name, err := ff.resolve(cmd.Context(), cf.config(), args[0])
+			if err != nil {
+				return explain(cf.endpoint, err)
+			}
+			in := &lambda.InvokeInput{FunctionName: aws.String(name), Payload: body, LogType: types.LogTypeTail}
 			if qualifier != "" {
 				in.Qualifier = aws.String(qualifier)
 			}
@@ -54,6 +61,7 @@ standard error. --payload takes JSON, or @FILE to read it from a file.`,
 		},
 	}
 	cf.register(cmd)
+	ff.register(cmd)
 	cmd.Flags().StringVar(&payload, "payload", "{}", "event JSON, or @FILE")
 	cmd.Flags().StringVar(&qualifier, "qualifier", "", "version or alias")
 	return cmd
