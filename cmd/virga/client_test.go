@@ -202,6 +202,15 @@ func TestFunctionCommandsByLogicalID(t *testing.T) {
 	if err != nil || !strings.Contains(out, `{"hi": "world"}`) {
 		t.Fatalf("virga invoke HelloFunction --stack-name app: %v\n%s", err, out)
 	}
+	// sam remote invoke's --event and --event-file.
+	event := filepath.Join(t.TempDir(), "event.json")
+	os.WriteFile(event, []byte(`{"who":"file"}`), 0o644)
+	if out, err := run("invoke", "HelloFunction", "--stack-name", "app", "--event-file", event); err != nil || !strings.Contains(out, `{"hi": "file"}`) {
+		t.Errorf("virga invoke --event-file: %v\n%s", err, out)
+	}
+	if out, err := run("invoke", "HelloFunction", "--stack-name", "app", "--event", `{"who":"flag"}`); err != nil || !strings.Contains(out, `{"hi": "flag"}`) {
+		t.Errorf("virga invoke --event: %v\n%s", err, out)
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		out, err = run("logs", "HelloFunction", "--stack-name", "app")

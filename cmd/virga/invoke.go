@@ -15,18 +15,22 @@ import (
 func newInvokeCommand() *cobra.Command {
 	var cf clientFlags
 	var ff functionFlags
-	var payload, qualifier string
+	var payload, qualifier, eventFile string
 	cmd := &cobra.Command{
 		Use:   "invoke FUNCTION",
 		Short: "Invoke a function and print its result and REPORT line",
 		Long: `Invoke a function synchronously on a running virga and print the result
 on standard output, then the invocation's REPORT line (from its log tail;
 its platform.report record for a function that logs in JSON format) on
-standard error. --payload takes JSON, or @FILE to read it from a file.
+standard error. --payload takes JSON, or @FILE to read it from a file;
+--event and --event-file are sam remote invoke's spellings of the same.
 With --stack-name, FUNCTION may be the logical ID of a function in that
 stack, as sam remote invoke takes it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if eventFile != "" {
+				payload = "@" + eventFile
+			}
 			body := []byte(payload)
 			if strings.HasPrefix(payload, "@") {
 				var err error
@@ -63,6 +67,8 @@ stack, as sam remote invoke takes it.`,
 	cf.register(cmd)
 	ff.register(cmd)
 	cmd.Flags().StringVar(&payload, "payload", "{}", "event JSON, or @FILE")
+	cmd.Flags().StringVar(&payload, "event", "{}", "the same as --payload (sam remote invoke's name)")
+	cmd.Flags().StringVar(&eventFile, "event-file", "", "read the event JSON from this file (sam remote invoke's flag)")
 	cmd.Flags().StringVar(&qualifier, "qualifier", "", "version or alias")
 	return cmd
 }
