@@ -235,3 +235,17 @@ func TestFunctionCommandsByLogicalID(t *testing.T) {
 		}
 	}
 }
+
+// TestLogsTailFlag: sam logs's --tail (-t) is virga logs's --follow.
+func TestLogsTailFlag(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"--tail", "-t", "--follow", "-f"} {
+		cmd := newLogsCommand()
+		if err := cmd.Flags().Parse([]string{flag}); err != nil {
+			t.Fatalf("%s: %v", flag, err)
+		}
+		if v := cmd.Flags().Lookup("follow").Value.String(); v != "true" {
+			t.Errorf("%s: follow = %s", flag, v)
+		}
+	}
+}

@@ -90,6 +90,7 @@ own log group (LoggingConfig.LogGroup) is read there.`,
 	cf.register(cmd)
 	ff.register(cmd)
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new events")
+	cmd.Flags().BoolVarP(&follow, "tail", "t", false, "the same as --follow (sam logs's name)")
 	cmd.Flags().DurationVar(&since, "since", 10*time.Minute, "how far back to start")
 	cmd.Flags().StringVar(&filter, "filter-pattern", "", "CloudWatch Logs filter pattern")
 	return cmd
