@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
@@ -154,6 +155,97 @@ func TestClientCommandsWithoutVirga(t *testing.T) {
 		want := "cannot reach virga at " + endpoint + ": is `virga up` running there?"
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("virga %s: %v, want %q", args[0], err, want)
+		}
+	}
+}
+
+// stackFunctionTemplate is a stack with a function that names its own log
+// group, and a queue.
+const stackFunctionTemplate = `{
+  "Resources": {
+    "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/custom/hello"}},
+    "Queue": {"Type": "AWS::SQS::Queue"},
+    "HelloFunction": {"Type": "AWS::Lambda::Function", "Properties": {
+      "Runtime": "python3.12", "Handler": "index.handler",
+      "Role": "arn:aws:iam::000000000000:role/fn",
+      "LoggingConfig": {"LogGroup": {"Ref": "Logs"}},
+      "Code": {"ZipFile": "def handler(event, context):\n    print('hello', event['who'])\n    return {'hi': event['who']}\n"}}}
+  }
+}`
+
+// TestFunctionCommandsByLogicalID: with --stack-name, virga invoke and
+// virga logs take a function's logical ID, as sam remote invoke and
+// sam logs -n do, and logs read the log group the function names.
+func TestFunctionCommandsByLogicalID(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cfn := cloudformation.NewFromConfig(env.Config)
+	if _, err := cfn.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: aws.String("app"),
+		TemplateBody: aws.String(stackFunctionTemplate)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cloudformation.NewStackCreateCompleteWaiter(cfn).Wait(ctx,
+		&cloudformation.DescribeStacksInput{StackName: aws.String("app")}, 2*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (string, error) {
+		cmd := newRootCommand()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(append(args, "--endpoint-url", env.Endpoint))
+		err := cmd.ExecuteContext(ctx)
+		return out.String(), err
+	}
+	out, err := run("invoke", "HelloFunction", "--stack-name", "app", "--payload", `{"who":"world"}`)
+	if err != nil || !strings.Contains(out, `{"hi": "world"}`) {
+		t.Fatalf("virga invoke HelloFunction --stack-name app: %v\n%s", err, out)
+	}
+	// sam remote invoke's --event and --event-file.
+	event := filepath.Join(t.TempDir(), "event.json")
+	os.WriteFile(event, []byte(`{"who":"file"}`), 0o644)
+	if out, err := run("invoke", "HelloFunction", "--stack-name", "app", "--event-file", event); err != nil || !strings.Contains(out, `{"hi": "file"}`) {
+		t.Errorf("virga invoke --event-file: %v\n%s", err, out)
+	}
+	if out, err := run("invoke", "HelloFunction", "--stack-name", "app", "--event", `{"who":"flag"}`); err != nil || !strings.Contains(out, `{"hi": "flag"}`) {
+		t.Errorf("virga invoke --event: %v\n%s", err, out)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		out, err = run("logs", "HelloFunction", "--stack-name", "app")
+		if err == nil && strings.Contains(out, "hello world") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("virga logs HelloFunction --stack-name app: %v\n%s", err, out)
+		}
+		time.Sleep(100 * time.Millisecond) // polling for the log line, not timing it
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"invoke", "Nope", "--stack-name", "app"}, "Resource Nope does not exist for stack app"},
+		{[]string{"logs", "Queue", "--stack-name", "app"}, "Queue in stack app is not a function but AWS::SQS::Queue"},
+		{[]string{"invoke", "HelloFunction", "--stack-name", "gone"}, "does not exist"},
+	} {
+		if _, err := run(tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("virga %v: %v, want an error saying %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// TestLogsTailFlag: sam logs's --tail (-t) is virga logs's --follow.
+func TestLogsTailFlag(t *testing.T) {
+	t.Parallel()
+	for _, flag := range []string{"--tail", "-t", "--follow", "-f"} {
+		cmd := newLogsCommand()
+		if err := cmd.Flags().Parse([]string{flag}); err != nil {
+			t.Fatalf("%s: %v", flag, err)
+		}
+		if v := cmd.Flags().Lookup("follow").Value.String(); v != "true" {
+			t.Errorf("%s: follow = %s", flag, v)
 		}
 	}
 }

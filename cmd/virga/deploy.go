@@ -67,8 +67,10 @@ virga, and create or update the stack through a change set, showing its events
 until it is done; then print its outputs.
 
 Go functions are built with go build (GOOS=linux, CGO_ENABLED=0) into a
-bootstrap, or with the Makefile's build-LOGICALID target for BuildMethod
-makefile; Rust functions (BuildMethod rust-cargolambda) with cargo build
+bootstrap, also where CodeUri is a directory of a module whose go.mod is
+above it, or with the Makefile's build-LOGICALID target for BuildMethod
+makefile (a makefile function whose CodeUri has Go code but no Makefile
+is built with go build); Rust functions (BuildMethod rust-cargolambda) with cargo build
 --release, their binary (or BuildProperties' Binary) becoming bootstrap;
 Python functions get requirements.txt installed with pip (or, when
 pip cannot install it, the host python3's copies of the packages it names

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
@@ -725,6 +726,49 @@ func TestMakefileGoBuildIsReproducible(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "Makefile"), []byte("build-Made:\n\tCGO_ENABLED=0 go build -o bootstrap .\n\tcp bootstrap $(ARTIFACTS_DIR)/\n"), 0o644)
 	c := codeLocation{logicalID: "Made", method: "makefile", runtime: "provided.al2023", handler: "bootstrap", dir: dir}
 	buildTwice(t, c)
+}
+
+// TestBuildGoFunctionsOfOneModule: in a Go repository with one go.mod at
+// its root and a directory per function (CodeUri functions/NAME/), each
+// function builds with go build, with or without BuildMethod, and so
+// does one that names BuildMethod makefile while the only Makefile is
+// the repository's (run by hand before sam deploy, as AWS's
+// serverless-go-demo does). A makefile function with neither a Makefile
+// nor Go code says what is missing.
+func TestBuildGoFunctionsOfOneModule(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"go.mod":                 "module demo\n\ngo 1.22\n",
+		"Makefile":               "build-%:\n\tcd functions/$* && go build -o bootstrap\n",
+		"functions/list/main.go": "package main\n\nfunc main() { println(\"list\") }\n",
+		"functions/put/main.go":  "package main\n\nfunc main() { println(\"put\") }\n",
+		"functions/empty/README": "nothing to build\n",
+	})
+	for _, c := range []codeLocation{
+		{logicalID: "ListFunction", method: "makefile", runtime: "provided.al2", handler: "bootstrap", dir: filepath.Join(dir, "functions", "list")},
+		{logicalID: "PutFunction", runtime: "provided.al2023", handler: "bootstrap", dir: filepath.Join(dir, "functions", "put")},
+	} {
+		var log bytes.Buffer
+		pkg, native, err := build(context.Background(), c, &log)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", c.logicalID, err, log.String())
+		}
+		zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(zr.File) != 1 || zr.File[0].Name != "bootstrap" || !native {
+			t.Errorf("%s: package %v (native %v), want a native bootstrap alone; log:\n%s", c.logicalID, zr.File, native, log.String())
+		}
+	}
+	c := codeLocation{logicalID: "EmptyFunction", method: "makefile", runtime: "provided.al2", handler: "bootstrap", dir: filepath.Join(dir, "functions", "empty")}
+	if _, _, err := build(context.Background(), c, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "BuildMethod makefile builds with the Makefile in CodeUri") {
+		t.Errorf("a makefile function without a Makefile or Go code: %v", err)
+	}
 }
 
 // buildTwice builds c twice and returns the first package; the two must

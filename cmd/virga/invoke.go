@@ -14,16 +14,23 @@ import (
 
 func newInvokeCommand() *cobra.Command {
 	var cf clientFlags
-	var payload, qualifier string
+	var ff functionFlags
+	var payload, qualifier, eventFile string
 	cmd := &cobra.Command{
 		Use:   "invoke FUNCTION",
 		Short: "Invoke a function and print its result and REPORT line",
 		Long: `Invoke a function synchronously on a running virga and print the result
 on standard output, then the invocation's REPORT line (from its log tail;
 its platform.report record for a function that logs in JSON format) on
-standard error. --payload takes JSON, or @FILE to read it from a file.`,
+standard error. --payload takes JSON, or @FILE to read it from a file;
+--event and --event-file are sam remote invoke's spellings of the same.
+With --stack-name, FUNCTION may be the logical ID of a function in that
+stack, as sam remote invoke takes it.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if eventFile != "" {
+				payload = "@" + eventFile
+			}
 			body := []byte(payload)
 			if strings.HasPrefix(payload, "@") {
 				var err error
@@ -31,7 +38,11 @@ standard error. --payload takes JSON, or @FILE to read it from a file.`,
 					return err
 				}
 			}
-			in := &lambda.InvokeInput{FunctionName: aws.String(args[0]), Payload: body, LogType: types.LogTypeTail}
+			name, err := ff.resolve(cmd.Context(), cf.config(), args[0])
+			if err != nil {
+				return explain(cf.endpoint, err)
+			}
+			in := &lambda.InvokeInput{FunctionName: aws.String(name), Payload: body, LogType: types.LogTypeTail}
 			if qualifier != "" {
 				in.Qualifier = aws.String(qualifier)
 			}
@@ -54,7 +65,10 @@ standard error. --payload takes JSON, or @FILE to read it from a file.`,
 		},
 	}
 	cf.register(cmd)
+	ff.register(cmd)
 	cmd.Flags().StringVar(&payload, "payload", "{}", "event JSON, or @FILE")
+	cmd.Flags().StringVar(&payload, "event", "{}", "the same as --payload (sam remote invoke's name)")
+	cmd.Flags().StringVar(&eventFile, "event-file", "", "read the event JSON from this file (sam remote invoke's flag)")
 	cmd.Flags().StringVar(&qualifier, "qualifier", "", "version or alias")
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 
 func newLogsCommand() *cobra.Command {
 	var cf clientFlags
+	var ff functionFlags
 	var follow bool
 	var since time.Duration
 	var filter string
@@ -23,12 +24,18 @@ func newLogsCommand() *cobra.Command {
 		Long: `Print the events of the function's log group, oldest first, from --since
 ago; with --follow, keep printing new events until interrupted, waiting
 for the log group if the function has not logged yet. A name starting
-with / is taken as a log group name.`,
+with / is taken as a log group name; with --stack-name, FUNCTION may be
+the logical ID of a function in that stack. A function that names its
+own log group (LoggingConfig.LogGroup) is read there.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			group := args[0]
 			if group[0] != '/' {
-				group = "/aws/lambda/" + group
+				name, err := ff.resolve(cmd.Context(), cf.config(), group)
+				if err != nil {
+					return explain(cf.endpoint, err)
+				}
+				group = logGroup(cmd.Context(), cf.config(), name)
 			}
 			c := cloudwatchlogs.NewFromConfig(cf.config())
 			start := time.Now().Add(-since).UnixMilli()
@@ -81,7 +88,9 @@ with / is taken as a log group name.`,
 		},
 	}
 	cf.register(cmd)
+	ff.register(cmd)
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new events")
+	cmd.Flags().BoolVarP(&follow, "tail", "t", false, "the same as --follow (sam logs's name)")
 	cmd.Flags().DurationVar(&since, "since", 10*time.Minute, "how far back to start")
 	cmd.Flags().StringVar(&filter, "filter-pattern", "", "CloudWatch Logs filter pattern")
 	return cmd

@@ -231,6 +231,14 @@ func build(ctx context.Context, c codeLocation, log io.Writer) (zip []byte, nati
 // buildInto builds one code location into the directory work.
 func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) error {
 	switch {
+	case c.method == "makefile" && !hasMakefile(c.dir) && goPackage(c.dir):
+		// A Go project whose Makefile is elsewhere (one Makefile at the
+		// repository's root that builds each function's directory, run by
+		// hand before sam deploy): its functions build as Go code.
+		fmt.Fprintf(log, "notice: %s: BuildMethod makefile, but %s has no Makefile; building its Go code with go build\n", c.logicalID, c.dir)
+		return goBuild(ctx, c, work, log)
+	case c.method == "makefile" && !hasMakefile(c.dir):
+		return fmt.Errorf("%s: BuildMethod makefile builds with the Makefile in CodeUri (%s), which has none", c.logicalID, c.dir)
 	case c.method == "makefile":
 		fmt.Fprintf(log, "Building %s with make build-%s\n", c.logicalID, c.logicalID)
 		var env []string
@@ -266,19 +274,8 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		if err := runIn(ctx, scratch, env, log, "make", "build-"+c.logicalID, "ARTIFACTS_DIR="+work); err != nil {
 			return fmt.Errorf("%s: make: %w", c.logicalID, err)
 		}
-	case c.method == "go1.x" || c.runtime == "go1.x" || (strings.HasPrefix(c.runtime, "provided") && hasFile(c.dir, "go.mod")):
-		fmt.Fprintf(log, "Building %s with go build\n", c.logicalID)
-		env := []string{"GOOS=linux", "GOARCH=" + runtime.GOARCH, "CGO_ENABLED=0"}
-		out := filepath.Join(work, "bootstrap")
-		if err := runIn(ctx, c.dir, env, log, "go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
-			return fmt.Errorf("%s: go build: %w", c.logicalID, err)
-		}
-		if c.runtime == "go1.x" && c.handler != "" && c.handler != "bootstrap" {
-			// go1.x runs the executable its Handler names.
-			if err := os.Rename(out, filepath.Join(work, filepath.Base(c.handler))); err != nil {
-				return err
-			}
-		}
+	case c.method == "go1.x" || c.runtime == "go1.x" || (strings.HasPrefix(c.runtime, "provided") && (hasFile(c.dir, "go.mod") || goPackage(c.dir))):
+		return goBuild(ctx, c, work, log)
 	case c.method == "esbuild":
 		if err := buildEsbuild(ctx, c, work, log); err != nil {
 			return err
@@ -323,6 +320,51 @@ func buildInto(ctx context.Context, c codeLocation, work string, log io.Writer) 
 		}
 	}
 	return nil
+}
+
+// goBuild builds c's Go code into work as the executable its runtime
+// runs: bootstrap, or for go1.x the one its Handler names.
+func goBuild(ctx context.Context, c codeLocation, work string, log io.Writer) error {
+	fmt.Fprintf(log, "Building %s with go build\n", c.logicalID)
+	env := []string{"GOOS=linux", "GOARCH=" + runtime.GOARCH, "CGO_ENABLED=0"}
+	out := filepath.Join(work, "bootstrap")
+	if err := runIn(ctx, c.dir, env, log, "go", "build", "-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-o", out, "."); err != nil {
+		return fmt.Errorf("%s: go build: %w", c.logicalID, err)
+	}
+	if c.runtime == "go1.x" && c.handler != "" && c.handler != "bootstrap" {
+		// go1.x runs the executable its Handler names.
+		return os.Rename(out, filepath.Join(work, filepath.Base(c.handler)))
+	}
+	return nil
+}
+
+// goPackage reports whether dir holds the Go source of a package (its
+// .go files) in a module whose go.mod is there or in a directory above:
+// a repository with one go.mod and a directory per function, which sam
+// build's go1.x method and go build itself build in place.
+func goPackage(dir string) bool {
+	if m, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(m) == 0 {
+		return false
+	}
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		if hasFile(d, "go.mod") {
+			return true
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return false
+		}
+		d = up
+	}
+}
+
+// hasMakefile reports whether dir holds a file make reads by default.
+func hasMakefile(dir string) bool {
+	return hasFile(dir, "GNUmakefile") || hasFile(dir, "makefile") || hasFile(dir, "Makefile")
 }
 
 // layerRuntimeDir is where a layer built for runtime puts its content:

@@ -145,8 +145,22 @@ func (req *request) contextValue(name string) (string, bool) {
 		return strconv.FormatInt(req.started.UnixMilli(), 10), true
 	}
 	if key, ok := strings.CutPrefix(name, "authorizer."); ok {
-		if v, ok := req.authorizer[key]; ok && v != nil {
-			return fmt.Sprint(v), true
+		return authorizerValue(req.authorizer, key)
+	}
+	return "", false
+}
+
+// authorizerValue is $context.authorizer.KEY: a value of a Lambda
+// authorizer's context, or with claims.NAME a claim of a Cognito user
+// pool's token (the claims map the authorizer stored).
+func authorizerValue(auth map[string]any, key string) (string, bool) {
+	if v, ok := auth[key]; ok && v != nil {
+		return fmt.Sprint(v), true
+	}
+	if claim, ok := strings.CutPrefix(key, "claims."); ok {
+		if claims, ok := auth["claims"].(map[string]string); ok {
+			v, ok := claims[claim]
+			return v, ok
 		}
 	}
 	return "", false

@@ -237,8 +237,12 @@ func (s *Service) identityValues(inv *invocation, sources []string) ([]string, b
 }
 
 // contextVariable is the value of one of the $context variables an
-// identity source may use.
+// identity source or an access log line may use.
 func (s *Service) contextVariable(inv *invocation, name string) string {
+	if key, ok := strings.CutPrefix(name, "authorizer."); ok {
+		v, _ := inv.authorizerVariable(key)
+		return v
+	}
 	switch name {
 	case "routeKey":
 		return inv.route.Key
@@ -262,6 +266,35 @@ func (s *Service) contextVariable(inv *invocation, name string) string {
 		return inv.r.UserAgent()
 	}
 	return ""
+}
+
+// authorizerVariable is $context.authorizer.KEY once the route's
+// authorizer has let the request through: claims.NAME is a claim of a
+// JWT authorizer's token, principalId a Lambda authorizer's principal
+// (IAM policy responses), and any other KEY a value of the context a
+// Lambda authorizer returned, a string as it is and other JSON values in
+// JSON ("value", 1, true), as "Customize HTTP API access logs" shows.
+func (inv *invocation) authorizerVariable(key string) (string, bool) {
+	a := inv.auth
+	if a == nil {
+		return "", false
+	}
+	if claim, ok := strings.CutPrefix(key, "claims."); ok {
+		v, ok := a.jwtClaims[claim]
+		return v, ok
+	}
+	if key == "principalId" && a.principalID != "" {
+		return a.principalID, true
+	}
+	v, ok := a.lambda[key]
+	if !ok || v == nil {
+		return "", false
+	}
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	b, err := json.Marshal(v)
+	return string(b), err == nil
 }
 
 // routeARN is the execute-api ARN of the request, which authorizer events

@@ -75,3 +75,33 @@ func TestMappingVariables(t *testing.T) {
 		t.Error("a path that selects nothing has a value")
 	}
 }
+
+// TestMappingAuthorizerVariables: $context.authorizer.KEY maps what the
+// route's authorizer returned: a Lambda authorizer's context (strings as
+// they are, other values as JSON) and a JWT authorizer's claims.
+func TestMappingAuthorizerVariables(t *testing.T) {
+	r := httptest.NewRequest("GET", "/me", nil)
+	lambdaAuth := &invocation{r: r, auth: &authorization{principalID: "user-1",
+		lambda: map[string]any{"user": "alice", "tier": float64(3), "admin": true, "nested": map[string]any{"a": "b"}}}}
+	for expr, want := range map[string]string{
+		"$context.authorizer.user":        "alice",
+		"$context.authorizer.tier":        "3",
+		"$context.authorizer.admin":       "true",
+		"$context.authorizer.nested":      `{"a":"b"}`,
+		"$context.authorizer.principalId": "user-1",
+		"user=${context.authorizer.user}": "user=alice",
+	} {
+		if got, _ := lambdaAuth.mappingValue(expr); got != want {
+			t.Errorf("mappingValue(%q) = %q, want %q", expr, got, want)
+		}
+	}
+	jwtAuth := &invocation{r: r, auth: &authorization{jwt: true, jwtClaims: map[string]string{"sub": "u-42"}}}
+	if got, _ := jwtAuth.mappingValue("$context.authorizer.claims.sub"); got != "u-42" {
+		t.Errorf("claims.sub = %q", got)
+	}
+	for _, inv := range []*invocation{jwtAuth, {r: r}} {
+		if v, ok := inv.mappingValue("$context.authorizer.user"); ok {
+			t.Errorf("an absent authorizer value maps to %q", v)
+		}
+	}
+}

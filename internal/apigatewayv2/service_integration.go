@@ -372,6 +372,8 @@ func (inv *invocation) variable(name string) (string, bool) {
 		return strconv.FormatInt(inv.received.UnixMilli(), 10), true
 	case name == "context.requestTime":
 		return inv.received.UTC().Format("02/Jan/2006:15:04:05 -0700"), true
+	case strings.HasPrefix(name, "context.authorizer."):
+		return inv.authorizerVariable(strings.TrimPrefix(name, "context.authorizer."))
 	}
 	return "", false
 }

@@ -94,6 +94,60 @@ func TestAPIGWv2AccessLogs(t *testing.T) {
 	expectAPIError(t, err, "NotFoundException", 404)
 }
 
+// TestAPIGWv2AccessLogAuthorizer: an HTTP API access log line names what
+// the route's Lambda authorizer returned ($context.authorizer.KEY: a
+// string as it is, a number or a boolean as JSON), as the access log
+// formats of SAM HttpApi templates use it to log who called.
+func TestAPIGWv2AccessLogAuthorizer(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+	if _, err := cwl.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("auth-access")}); err != nil {
+		t.Fatal(err)
+	}
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "echo", httpAPIEcho, 10)
+	createPythonFunction(t, lc, "ctx-auth", `def handler(event, context):
+    return {'isAuthorized': event['headers'].get('authorization') == 'allow',
+            'context': {'user': 'alice', 'tier': 3, 'admin': True}}
+`, 10)
+	c := apigatewayv2.NewFromConfig(env.Config)
+	id := aws.ToString(mustGW(c.CreateApi(ctx, &apigatewayv2.CreateApiInput{Name: aws.String("auth-logged"), ProtocolType: gwtypes.ProtocolTypeHttp}))(t).ApiId)
+	integ := mustGW(c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &id, IntegrationType: gwtypes.IntegrationTypeAwsProxy,
+		IntegrationUri: aws.String(functionARN("echo")), PayloadFormatVersion: aws.String("2.0")}))(t).IntegrationId
+	au := mustGW(c.CreateAuthorizer(ctx, &apigatewayv2.CreateAuthorizerInput{ApiId: &id, Name: aws.String("ctx"),
+		AuthorizerType: gwtypes.AuthorizerTypeRequest, AuthorizerPayloadFormatVersion: aws.String("2.0"), EnableSimpleResponses: aws.Bool(true),
+		AuthorizerUri: aws.String(functionARN("ctx-auth")), IdentitySource: []string{"$request.header.Authorization"}}))(t).AuthorizerId
+	mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &id, RouteKey: aws.String("GET /me"), Target: aws.String("integrations/" + *integ),
+		AuthorizationType: gwtypes.AuthorizationTypeCustom, AuthorizerId: au}))(t)
+	mustGW(c.CreateStage(ctx, &apigatewayv2.CreateStageInput{ApiId: &id, StageName: aws.String("$default"), AutoDeploy: aws.Bool(true),
+		AccessLogSettings: &gwtypes.AccessLogSettings{
+			DestinationArn: aws.String("arn:aws:logs:us-east-1:" + testAccount + ":log-group:auth-access"),
+			Format: aws.String(`{"requestId":"$context.requestId","status":"$context.status","user":"$context.authorizer.user",` +
+				`"tier":"$context.authorizer.tier","admin":"$context.authorizer.admin","missing":"$context.authorizer.nothing"}`)}}))(t)
+
+	for _, tc := range []struct {
+		token string
+		want  map[string]string
+	}{
+		{"allow", map[string]string{"status": "200", "user": "alice", "tier": "3", "admin": "true", "missing": "-"}},
+		{"deny", map[string]string{"status": "403", "user": "-", "tier": "-", "admin": "-", "missing": "-"}},
+	} {
+		r := callHTTPAPI(t, env, id, "GET", "/me", nil, map[string]string{"Authorization": tc.token}, false)
+		reqID := r.Header.Get("Apigw-Requestid")
+		var line map[string]string
+		if err := json.Unmarshal([]byte(waitForLogMessage(t, cwl, "auth-access", reqID)), &line); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range tc.want {
+			if line[k] != v {
+				t.Errorf("%s: %s = %q, want %q (line %v)", tc.token, k, line[k], v, line)
+			}
+		}
+	}
+}
+
 // TestAPIGWv1AccessLogs: a REST API stage's access log settings, set and
 // removed with UpdateStage's patches, are returned by GetStage, and while
 // they are set every request to the stage writes its line to the log
