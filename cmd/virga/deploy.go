@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
@@ -300,6 +301,12 @@ func deploy(ctx context.Context, f deployFlags, out, log io.Writer) error {
 	created, err := cf.CreateChangeSet(ctx, in)
 	if err != nil {
 		return apiError(err)
+	}
+	if a, err := arn.Parse(aws.ToString(created.StackId)); err == nil && a.Region != f.region {
+		// virga serves one region and makes everything there, whatever
+		// region the request was signed for: say so rather than let the
+		// outputs' ARNs surprise.
+		fmt.Fprintf(log, "notice: virga serves region %s: the stack is deployed there, not in %s (the region asked for)\n", a.Region, f.region)
 	}
 	cs, err := waitChangeSet(ctx, cf, *created.Id)
 	if err != nil {

@@ -813,6 +813,24 @@ func TestDeployLargeTemplate(t *testing.T) {
 	}
 }
 
+// TestDeployOtherRegionNotice: virga serves one region, so a deploy asked
+// for another (--region, or a samconfig's region) is made in virga's and
+// says so instead of leaving the outputs' ARNs to surprise.
+func TestDeployOtherRegionNotice(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	file := filepath.Join(t.TempDir(), "template.yaml")
+	os.WriteFile(file, []byte("Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n"), 0o644)
+	out := deployOK(t, env, file, "elsewhere", "--region", "ca-central-1")
+	want := "notice: virga serves region " + env.Config.Region + ": the stack is deployed there, not in ca-central-1"
+	if !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	if out := deployOK(t, env, file, "here", "--region", env.Config.Region); strings.Contains(out, "notice: virga serves region") {
+		t.Errorf("a deploy to virga's own region has the notice:\n%s", out)
+	}
+}
+
 // TestDeployNestedLocalTemplates deploys a template that nests an
 // application and a stack by local paths, as sam deploy takes them: the
 // nested templates' functions are built and their templates stored in
