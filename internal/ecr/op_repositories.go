@@ -258,6 +258,22 @@ func (s *Service) putImageTagMutability(_ context.Context, in *PutImageTagMutabi
 	return &PutImageTagMutabilityResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), ImageTagMutability: ptr(ImageTagMutability(r.Mutability))}, nil
 }
 
+// putImageScanningConfiguration records whether images are to be
+// scanned on push; no scan runs (see doc.go).
+func (s *Service) putImageScanningConfiguration(_ context.Context, in *PutImageScanningConfigurationRequest) (*PutImageScanningConfigurationResponse, error) {
+	if err := s.checkRegistry(in.RegistryId); err != nil {
+		return nil, err
+	}
+	r, err := s.updateRepo(deref(in.RepositoryName), func(r *repository) error {
+		r.ScanOnPush = deref(in.ImageScanningConfiguration.ScanOnPush)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PutImageScanningConfigurationResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), ImageScanningConfiguration: &ImageScanningConfiguration{ScanOnPush: ptr(r.ScanOnPush)}}, nil
+}
+
 // updateRepo loads a repository, applies f and saves it, under s.mu.
 func (s *Service) updateRepo(name string, f func(r *repository) error) (*repository, error) {
 	s.mu.Lock()
