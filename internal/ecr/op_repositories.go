@@ -1,6 +1,7 @@
 package ecr
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -295,6 +296,11 @@ func (s *Service) putLifecyclePolicy(_ context.Context, in *PutLifecyclePolicyRe
 	text := deref(in.LifecyclePolicyText)
 	if _, err := parseLifecyclePolicy(text); err != nil {
 		return nil, ErrInvalidParameter.Withf("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: %s'", err)
+	}
+	// ECR keeps and answers the policy without its whitespace.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(text)); err == nil {
+		text = compact.String()
 	}
 	r, err := s.updateRepo(deref(in.RepositoryName), func(r *repository) error { r.Lifecycle = text; return nil })
 	if err != nil {
