@@ -1,0 +1,81 @@
+package e2e_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/virga/virga/internal/e2e"
+)
+
+// TestECSClusterCapacityProviders: a cluster keeps the FARGATE capacity
+// providers and default strategy CreateCluster and
+// PutClusterCapacityProviders give it, with the strategy's defaults, and
+// refuses providers it does not have, as the CLI reference's
+// create-cluster and put-cluster-capacity-providers examples show.
+func TestECSClusterCapacityProviders(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ecs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	strategy := func(name string, weight, base int32) types.CapacityProviderStrategyItem {
+		return types.CapacityProviderStrategyItem{CapacityProvider: aws.String(name), Weight: weight, Base: base}
+	}
+	check := func(what string, cl *types.Cluster, providers []string, want []types.CapacityProviderStrategyItem) {
+		t.Helper()
+		if len(cl.CapacityProviders) != len(providers) || len(cl.DefaultCapacityProviderStrategy) != len(want) {
+			t.Fatalf("%s: %v %+v", what, cl.CapacityProviders, cl.DefaultCapacityProviderStrategy)
+		}
+		for i, p := range providers {
+			if cl.CapacityProviders[i] != p {
+				t.Errorf("%s: capacityProviders %v", what, cl.CapacityProviders)
+			}
+		}
+		for i, w := range want {
+			got := cl.DefaultCapacityProviderStrategy[i]
+			if *got.CapacityProvider != *w.CapacityProvider || got.Weight != w.Weight || got.Base != w.Base {
+				t.Errorf("%s: strategy %d %+v", what, i, got)
+			}
+		}
+	}
+	out, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{
+		ClusterName:                     aws.String("MyCluster"),
+		CapacityProviders:               []string{"FARGATE", "FARGATE_SPOT"},
+		DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{strategy("FARGATE", 1, 0), strategy("FARGATE_SPOT", 1, 0)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("CreateCluster", out.Cluster, []string{"FARGATE", "FARGATE_SPOT"}, []types.CapacityProviderStrategyItem{strategy("FARGATE", 1, 0), strategy("FARGATE_SPOT", 1, 0)})
+
+	put, err := c.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{
+		Cluster:                         aws.String("MyCluster"),
+		CapacityProviders:               []string{"FARGATE"},
+		DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{strategy("FARGATE", 2, 1)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("PutClusterCapacityProviders", put.Cluster, []string{"FARGATE"}, []types.CapacityProviderStrategyItem{strategy("FARGATE", 2, 1)})
+	desc, err := c.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"MyCluster"}})
+	if err != nil || len(desc.Clusters) != 1 {
+		t.Fatalf("DescribeClusters: %v %+v", err, desc)
+	}
+	check("DescribeClusters", &desc.Clusters[0], []string{"FARGATE"}, []types.CapacityProviderStrategyItem{strategy("FARGATE", 2, 1)})
+
+	_, err = c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("other"), CapacityProviders: []string{"MyCapacityProvider1"}})
+	expectAPIError(t, err, "InvalidParameterException", 400)
+	_, err = c.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{
+		Cluster:                         aws.String("MyCluster"),
+		CapacityProviders:               []string{"FARGATE"},
+		DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{strategy("FARGATE_SPOT", 1, 0)},
+	})
+	expectAPIError(t, err, "InvalidParameterException", 400)
+	_, err = c.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{
+		Cluster: aws.String("missing"), CapacityProviders: []string{}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{},
+	})
+	expectAPIError(t, err, "ClusterNotFoundException", 400)
+}
