@@ -79,3 +79,34 @@ func TestECSClusterCapacityProviders(t *testing.T) {
 	})
 	expectAPIError(t, err, "ClusterNotFoundException", 400)
 }
+
+// TestECSUpdateClusterSettings: UpdateClusterSettings turns Container
+// Insights on, as the CLI reference's update-cluster-settings example
+// does.
+func TestECSUpdateClusterSettings(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ecs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	if _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.UpdateClusterSettings(ctx, &ecs.UpdateClusterSettingsInput{
+		Cluster:  aws.String("default"),
+		Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := c.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"default"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cl := range []types.Cluster{*out.Cluster, desc.Clusters[0]} {
+		if len(cl.Settings) != 1 || cl.Settings[0].Name != types.ClusterSettingNameContainerInsights || aws.ToString(cl.Settings[0].Value) != "enabled" {
+			t.Errorf("settings %+v", cl.Settings)
+		}
+	}
+	_, err = c.UpdateClusterSettings(ctx, &ecs.UpdateClusterSettingsInput{Cluster: aws.String("missing"), Settings: []types.ClusterSetting{}})
+	expectAPIError(t, err, "ClusterNotFoundException", 400)
+}

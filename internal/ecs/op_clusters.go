@@ -123,6 +123,28 @@ func (s *Service) putClusterCapacityProviders(_ context.Context, in *PutClusterC
 	return &PutClusterCapacityProvidersResponse{Cluster: s.describeCluster(c, false)}, nil
 }
 
+// updateClusterSettings replaces the cluster settings it names.
+func (s *Service) updateClusterSettings(_ context.Context, in *UpdateClusterSettingsRequest) (*UpdateClusterSettingsResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range in.Settings {
+		i := slices.IndexFunc(c.Settings, func(old ClusterSetting) bool { return deref(old.Name) == deref(set.Name) })
+		if i < 0 {
+			c.Settings = append(c.Settings, set)
+		} else {
+			c.Settings[i] = set
+		}
+	}
+	if err := s.put(clusterKey(c.Name), c); err != nil {
+		return nil, err
+	}
+	return &UpdateClusterSettingsResponse{Cluster: s.describeCluster(c, false)}, nil
+}
+
 // validName is ECS's rule for cluster and service names: up to 255
 // letters, digits, hyphens and underscores.
 func validName(name string) bool {
