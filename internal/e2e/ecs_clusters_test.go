@@ -110,3 +110,48 @@ func TestECSUpdateClusterSettings(t *testing.T) {
 	_, err = c.UpdateClusterSettings(ctx, &ecs.UpdateClusterSettingsInput{Cluster: aws.String("missing"), Settings: []types.ClusterSetting{}})
 	expectAPIError(t, err, "ClusterNotFoundException", 400)
 }
+
+// TestECSTaskOverridesEveryContainer: a task's overrides list each of
+// its definition's containers, by name where RunTask gave no override,
+// and the task says whether ExecuteCommand is enabled, as the CLI
+// reference's run-task and describe-tasks examples show.
+func TestECSTaskOverridesEveryContainer(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ecs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("pair"),
+		ContainerDefinitions: []types.ContainerDefinition{
+			{Name: aws.String("web"), Image: aws.String("example.invalid/web"), Memory: aws.Int32(64), Essential: aws.Bool(true)},
+			{Name: aws.String("sidecar"), Image: aws.String("example.invalid/sidecar"), Memory: aws.Int32(64), Essential: aws.Bool(false)},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := c.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("pair"), Overrides: &types.TaskOverride{
+		ContainerOverrides: []types.ContainerOverride{{Name: aws.String("sidecar"), Command: []string{"true"}}},
+	}})
+	if err != nil || len(run.Tasks) != 1 {
+		t.Fatalf("RunTask: %v %+v", err, run)
+	}
+	desc, err := c.DescribeTasks(ctx, &ecs.DescribeTasksInput{Tasks: []string{aws.ToString(run.Tasks[0].TaskArn)}})
+	if err != nil || len(desc.Tasks) != 1 {
+		t.Fatalf("DescribeTasks: %v %+v", err, desc)
+	}
+	for what, task := range map[string]types.Task{"RunTask": run.Tasks[0], "DescribeTasks": desc.Tasks[0]} {
+		o := task.Overrides.ContainerOverrides
+		if len(o) != 2 || aws.ToString(o[0].Name) != "web" || o[0].Command != nil ||
+			aws.ToString(o[1].Name) != "sidecar" || len(o[1].Command) != 1 || task.Overrides.InferenceAcceleratorOverrides == nil {
+			t.Errorf("%s: overrides %+v", what, task.Overrides)
+		}
+		if task.EnableExecuteCommand {
+			t.Errorf("%s: enableExecuteCommand", what)
+		}
+	}
+	res := env.CLI(t, "ecs", "describe-tasks", "--tasks", aws.ToString(run.Tasks[0].TaskArn), "--query", "tasks[0].[enableExecuteCommand,overrides.containerOverrides[0].name]", "--output", "text")
+	if res.ExitCode != 0 || res.Stdout != "False\tweb\n" {
+		t.Errorf("describe-tasks: %d %q %s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+}
