@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -153,5 +154,54 @@ func TestECSTaskOverridesEveryContainer(t *testing.T) {
 	res := env.CLI(t, "ecs", "describe-tasks", "--tasks", aws.ToString(run.Tasks[0].TaskArn), "--query", "tasks[0].[enableExecuteCommand,overrides.containerOverrides[0].name]", "--output", "text")
 	if res.ExitCode != 0 || res.Stdout != "False\tweb\n" {
 		t.Errorf("describe-tasks: %d %q %s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+}
+
+// TestECSCreateServiceFargate: CreateService answers a Fargate service as
+// the CLI reference's create-service example shows: its tags, empty
+// placement lists, the platform version it asked for (LATEST when none)
+// and, on the deployment, the version that resolves to.
+func TestECSCreateServiceFargate(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	c := ecs.NewFromConfig(env.Config)
+	ctx := context.Background()
+	_, err := c.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("sample-fargate"), NetworkMode: types.NetworkModeAwsvpc, RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("example.invalid/app"), Essential: aws.Bool(true)}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("MyCluster")}); err != nil {
+		t.Fatal(err)
+	}
+	res := env.CLI(t, "ecs", "create-service", "--cluster", "MyCluster", "--service-name", "MyService", "--task-definition", "sample-fargate:1",
+		"--desired-count", "0", "--launch-type", "FARGATE",
+		"--network-configuration", "awsvpcConfiguration={subnets=["+env.DefaultNetwork(t).Subnets[0]+"],assignPublicIp=ENABLED}",
+		"--tags", "key=key1,value=value1")
+	var out struct {
+		Service struct {
+			PlatformVersion      *string
+			PlatformFamily       *string
+			PlacementConstraints []any
+			PlacementStrategy    []any
+			Tags                 []struct{ Key, Value string }
+			Deployments          []struct{ PlatformVersion, PlatformFamily *string }
+		}
+	}
+	if res.ExitCode != 0 || json.Unmarshal([]byte(res.Stdout), &out) != nil {
+		t.Fatalf("create-service: %d %s %s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	v := out.Service
+	if aws.ToString(v.PlatformVersion) != "LATEST" || aws.ToString(v.PlatformFamily) != "Linux" || v.PlacementConstraints == nil || v.PlacementStrategy == nil ||
+		len(v.Tags) != 1 || v.Tags[0].Key != "key1" || len(v.Deployments) != 1 ||
+		aws.ToString(v.Deployments[0].PlatformVersion) != "1.4.0" || aws.ToString(v.Deployments[0].PlatformFamily) != "Linux" {
+		t.Errorf("create-service: %s", res.Stdout)
+	}
+	desc, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("MyCluster"), Services: []string{"MyService"}})
+	if err != nil || len(desc.Services) != 1 || aws.ToString(desc.Services[0].PlatformVersion) != "LATEST" || desc.Services[0].Tags != nil {
+		t.Errorf("DescribeServices: %v %+v", err, desc)
 	}
 }

@@ -21,6 +21,9 @@ const (
 	statusStopped        = "STOPPED"
 )
 
+// launchFargate is the FARGATE launch type.
+const launchFargate = LaunchType("FARGATE")
+
 // RunTask's count limits, from its API reference.
 const (
 	minCount = 1
@@ -123,7 +126,7 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 	if launchType != nil {
 		lt = *launchType
 	}
-	if lt == LaunchType("FARGATE") && !slices.Contains(r.Def.Compatibilities, compatFargate) {
+	if lt == launchFargate && !slices.Contains(r.Def.Compatibilities, compatFargate) {
 		return launchRequest{}, ErrInvalidParameter.WithMessage("Task definition does not support launch_type FARGATE.")
 	}
 	return launchRequest{cluster: c, rev: r, launchType: lt}, nil
@@ -190,9 +193,9 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	if def.Memory != nil {
 		t.T.Memory = def.Memory
 	}
-	if req.launchType == LaunchType("FARGATE") {
-		t.T.PlatformVersion = ptr("1.4.0")
-		t.T.PlatformFamily = ptr("Linux")
+	if req.launchType == launchFargate {
+		t.T.PlatformVersion = ptr(platformResolved)
+		t.T.PlatformFamily = ptr(platformLinux)
 	}
 	var eni []NetworkInterface
 	if deref(def.NetworkMode) == modeAwsvpc {
