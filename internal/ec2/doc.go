@@ -16,6 +16,9 @@
 // security group and a main route table to its internet gateway, made
 // the first time the API is used, as on a new AWS account. Every VPC
 // gets a default security group and a main route table with it.
+// ModifySubnetAttribute keeps a subnet's MapPublicIpOnLaunch (virga
+// assigns no addresses) and refuses the attributes virga has no use
+// for.
 //
 // Not supported yet: instances, network interfaces, NAT gateways,
 // Elastic IPs, VPC endpoints, network ACLs, IPv6 blocks, pagination

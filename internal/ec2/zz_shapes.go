@@ -23,6 +23,11 @@ type AttachInternetGatewayRequest struct {
 	VpcId             *string `aws:"xmlname=vpcId,required"`
 }
 
+// AttributeBooleanValue is the AttributeBooleanValue shape of AWS's model.
+type AttributeBooleanValue struct {
+	Value *bool `aws:"xmlname=value"`
+}
+
 // AuthorizeSecurityGroupEgressRequest is the AuthorizeSecurityGroupEgressRequest shape of AWS's model.
 type AuthorizeSecurityGroupEgressRequest struct {
 	DryRun                     *bool              `aws:"xmlname=dryRun"`
@@ -398,6 +403,21 @@ type IpRange struct {
 type Ipv6Range struct {
 	CidrIpv6    *string `aws:"xmlname=cidrIpv6"`
 	Description *string `aws:"xmlname=description"`
+}
+
+// ModifySubnetAttributeRequest is the ModifySubnetAttributeRequest shape of AWS's model.
+type ModifySubnetAttributeRequest struct {
+	AssignIpv6AddressOnCreation             *AttributeBooleanValue
+	MapPublicIpOnLaunch                     *AttributeBooleanValue
+	SubnetId                                *string `aws:"xmlname=subnetId,required"`
+	MapCustomerOwnedIpOnLaunch              *AttributeBooleanValue
+	CustomerOwnedIpv4Pool                   *string
+	EnableDns64                             *AttributeBooleanValue
+	PrivateDnsHostnameTypeOnLaunch          *HostnameType
+	EnableResourceNameDnsARecordOnLaunch    *AttributeBooleanValue
+	EnableResourceNameDnsAAAARecordOnLaunch *AttributeBooleanValue
+	EnableLniAtDeviceIndex                  *int32
+	DisableLniAtDeviceIndex                 *AttributeBooleanValue
 }
 
 // PrefixListId is the PrefixListId shape of AWS's model.
