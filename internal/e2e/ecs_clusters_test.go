@@ -112,7 +112,8 @@ func TestECSUpdateClusterSettings(t *testing.T) {
 	expectAPIError(t, err, "ClusterNotFoundException", 400)
 }
 
-// TestECSTaskOverridesEveryContainer: a task's overrides list each of
+// TestECSTaskOverridesEveryContainer: a bridge task starts PENDING, and
+// a task's overrides list each of
 // its definition's containers, by name where RunTask gave no override,
 // and the task says whether ExecuteCommand is enabled, as the CLI
 // reference's run-task and describe-tasks examples show.
@@ -136,6 +137,11 @@ func TestECSTaskOverridesEveryContainer(t *testing.T) {
 	}})
 	if err != nil || len(run.Tasks) != 1 {
 		t.Fatalf("RunTask: %v %+v", err, run)
+	}
+	// A bridge task has no network interface to provision: it starts
+	// PENDING, as in the CLI reference's run-task example.
+	if s := aws.ToString(run.Tasks[0].LastStatus); s != "PENDING" {
+		t.Errorf("RunTask: lastStatus %s", s)
 	}
 	desc, err := c.DescribeTasks(ctx, &ecs.DescribeTasksInput{Tasks: []string{aws.ToString(run.Tasks[0].TaskArn)}})
 	if err != nil || len(desc.Tasks) != 1 {

@@ -176,11 +176,15 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		group = "family:" + deref(def.Family)
 	}
 	t := &task{ID: id, Cluster: req.cluster.Name, Service: req.service, Deployment: req.deployment, Def: def}
+	// Only an awsvpc task is PROVISIONING (its network interface is
+	// being attached); the others are PENDING from the start.
+	status := statusPending
 	if deref(def.NetworkMode) == modeAwsvpc {
 		t.Network = req.network
+		status = statusProvisioning
 	}
 	t.T = Task{TaskArn: ptr(arn), ClusterArn: ptr(req.cluster.ARN), TaskDefinitionArn: def.TaskDefinitionArn,
-		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
+		LastStatus: ptr(status), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
 		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
 		Overrides: containerOverrides(def, req.overrides), Attachments: []Attachment{}, Attributes: []Attribute{}, EnableExecuteCommand: ptr(req.execCommand),
 		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.taskZone(def, req.network)), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
