@@ -39,7 +39,9 @@
 //
 // Not supported: private certificates (CertificateAuthorityArn is
 // NotImplementedException), ExportCertificate, RenewCertificate,
-// ResendValidationEmail, UpdateCertificateOptions, account
+// ResendValidationEmail, certificate transparency logs (the
+// preference is recorded and shown, by RequestCertificate and
+// UpdateCertificateOptions), account
 // configuration, revocation, and renewal (RenewalSummary is never
 // set). Certificates are the account's in the configured region.
 //

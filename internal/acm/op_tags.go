@@ -104,3 +104,14 @@ func (s *Service) deleteCertificate(ctx context.Context, in *DeleteCertificateRe
 		return nil
 	})
 }
+
+// updateCertificateOptions sets whether the certificate is to be
+// recorded in certificate transparency logs (virga records none).
+func (s *Service) updateCertificateOptions(ctx context.Context, in *UpdateCertificateOptionsRequest) (*noOutput, error) {
+	return &noOutput{}, s.changeCertificate(ctx, *in.CertificateArn, func(c *certificate) error {
+		if p := in.Options.CertificateTransparencyLoggingPreference; p != nil {
+			c.Transparency = string(*p)
+		}
+		return nil
+	})
+}

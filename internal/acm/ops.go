@@ -14,6 +14,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "ListTagsForCertificate", Handler: awsproto.Handle(s.listTagsForCertificate)},
 		{Name: "RemoveTagsFromCertificate", Handler: awsproto.Handle(s.removeTagsFromCertificate)},
 		{Name: "RequestCertificate", Handler: awsproto.Handle(s.requestCertificate)},
+		{Name: "UpdateCertificateOptions", Handler: awsproto.Handle(s.updateCertificateOptions)},
 	}
 }
 

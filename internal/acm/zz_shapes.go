@@ -214,6 +214,12 @@ type Tag struct {
 	Value *string `aws:"max=256" pattern:"[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*"`
 }
 
+// UpdateCertificateOptionsRequest is the UpdateCertificateOptionsRequest shape of AWS's model.
+type UpdateCertificateOptionsRequest struct {
+	CertificateArn *string             `aws:"required,min=20,max=2048" pattern:"arn:[\\w+=/,.@-]+:acm:[\\w+=/,.@-]*:[0-9]+:[\\w+=,.@-]+(/[\\w+=,.@-]+)*"`
+	Options        *CertificateOptions `aws:"required"`
+}
+
 // CertificateStatus is the CertificateStatus enum of AWS's model.
 type CertificateStatus string
 

@@ -18,6 +18,9 @@
 // security group and a main route table to its internet gateway, made
 // the first time the API is used, as on a new AWS account. Every VPC
 // gets a default security group and a main route table with it.
+// ModifySubnetAttribute keeps a subnet's MapPublicIpOnLaunch (virga
+// assigns no addresses) and refuses the attributes virga has no use
+// for.
 //
 // Elastic IP addresses come from the documentation range 203.0.113.0/24
 // (TEST-NET-3), so none is anyone's real address. A NAT gateway is

@@ -20,7 +20,7 @@ func (s *Service) subnetShape(r *record) Subnet {
 	free := int32(1)<<(32-p.Bits()) - reservedAddresses
 	return Subnet{SubnetId: ptr(r.ID), VpcId: ptr(r.VpcID), CidrBlock: ptr(r.CIDR), AvailabilityZone: ptr(r.Zone),
 		AvailabilityZoneId: ptr(zoneID(s.region, r.Zone)), AvailableIpAddressCount: ptr(free), DefaultForAz: ptr(r.Default),
-		MapPublicIpOnLaunch: ptr(r.Default), State: ptr(SubnetState("available")), OwnerId: ptr(s.account),
+		MapPublicIpOnLaunch: ptr(r.mapsPublicIP()), State: ptr(SubnetState("available")), OwnerId: ptr(s.account),
 		AssignIpv6AddressOnCreation: ptr(false), MapCustomerOwnedIpOnLaunch: ptr(false),
 		SubnetArn: ptr("arn:aws:ec2:" + s.region + ":" + s.account + ":subnet/" + r.ID), Tags: tagList(r.Tags),
 		Ipv6CidrBlockAssociationSet: []SubnetIpv6CidrBlockAssociation{}}
@@ -42,7 +42,7 @@ func (s *Service) subnetFields(r *record) fields {
 		case "default-for-az", "defaultForAz":
 			return boolText(r.Default), true
 		case "map-public-ip-on-launch":
-			return boolText(r.Default), true
+			return boolText(r.mapsPublicIP()), true
 		case "state":
 			return []string{"available"}, true
 		case "owner-id":
@@ -175,4 +175,57 @@ func (s *Service) describeSubnets(ctx context.Context, in *DescribeSubnetsReques
 		out.Subnets = append(out.Subnets, s.subnetShape(r))
 	})
 	return out, err
+}
+
+// mapsPublicIP is a subnet's MapPublicIpOnLaunch.
+func (r *record) mapsPublicIP() bool {
+	if r.MapPublicIP != nil {
+		return *r.MapPublicIP
+	}
+	return r.Default
+}
+
+// modifySubnetAttribute sets one attribute of a subnet, as EC2 takes
+// one a call. virga keeps MapPublicIpOnLaunch (it assigns no addresses,
+// but answers what was set); AssignIpv6AddressOnCreation can only be
+// off, as no subnet has an IPv6 block; the other attributes are
+// refused.
+func (s *Service) modifySubnetAttribute(ctx context.Context, in *ModifySubnetAttributeRequest) (*noOutput, error) {
+	if in.SubnetId == nil {
+		return nil, missing("SubnetId")
+	}
+	var named []string
+	for name, set := range map[string]bool{
+		"mapPublicIpOnLaunch": in.MapPublicIpOnLaunch != nil, "assignIpv6AddressOnCreation": in.AssignIpv6AddressOnCreation != nil,
+		"mapCustomerOwnedIpOnLaunch": in.MapCustomerOwnedIpOnLaunch != nil, "customerOwnedIpv4Pool": in.CustomerOwnedIpv4Pool != nil,
+		"enableDns64": in.EnableDns64 != nil, "privateDnsHostnameTypeOnLaunch": in.PrivateDnsHostnameTypeOnLaunch != nil,
+		"enableResourceNameDnsARecordOnLaunch": in.EnableResourceNameDnsARecordOnLaunch != nil, "enableResourceNameDnsAAAARecordOnLaunch": in.EnableResourceNameDnsAAAARecordOnLaunch != nil,
+		"enableLniAtDeviceIndex": in.EnableLniAtDeviceIndex != nil, "disableLniAtDeviceIndex": in.DisableLniAtDeviceIndex != nil,
+	} {
+		if set {
+			named = append(named, name)
+		}
+	}
+	slices.Sort(named)
+	switch {
+	case len(named) == 0:
+		return nil, ErrInvalidParameterCombination.WithMessage("No attributes specified.")
+	case len(named) > 1:
+		return nil, ErrInvalidParameterCombination.Withf("Fields for multiple attribute types specified: %s", strings.Join(named, ", "))
+	case in.AssignIpv6AddressOnCreation != nil && deref(in.AssignIpv6AddressOnCreation.Value):
+		return nil, ErrInvalidParameterValue.Withf("Subnet %s has no IPv6 CIDR block: virga keeps none", *in.SubnetId)
+	case in.AssignIpv6AddressOnCreation != nil:
+	case in.MapPublicIpOnLaunch == nil:
+		return nil, ErrInvalidParameterValue.Withf("The subnet attribute %s is not supported by virga", named[0])
+	}
+	return done(s.update(ctx, func(r store.Reader, b store.Batch) error {
+		sn, err := find(r, kindSubnet, *in.SubnetId)
+		if err != nil {
+			return err
+		}
+		if in.MapPublicIpOnLaunch != nil {
+			sn.MapPublicIP = ptr(deref(in.MapPublicIpOnLaunch.Value))
+		}
+		return put(b, sn)
+	}))
 }

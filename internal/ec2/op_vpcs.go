@@ -71,7 +71,9 @@ func (s *Service) createVpc(ctx context.Context, in *CreateVpcRequest) (*CreateV
 		return nil, err
 	}
 	out := s.vpcShape(vpc)
-	out.State = ptr(VpcState("pending"))
+	// CreateVpc answers the (empty) IPv6 associations; DescribeVpcs
+	// leaves them out.
+	out.State, out.Ipv6CidrBlockAssociationSet = ptr(VpcState("pending")), []VpcIpv6CidrBlockAssociation{}
 	return &CreateVpcResult{Vpc: &out}, nil
 }
 

@@ -17,6 +17,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "CreateRouteTable", Handler: awsproto.Handle(s.createRouteTable)},
 		{Name: "CreateSecurityGroup", Handler: awsproto.Handle(s.createSecurityGroup)},
 		{Name: "CreateSubnet", Handler: awsproto.Handle(s.createSubnet)},
+		{Name: "ModifySubnetAttribute", Handler: awsproto.Handle(s.modifySubnetAttribute)},
 		{Name: "CreateTags", Handler: awsproto.Handle(s.createTags)},
 		{Name: "CreateVpc", Handler: awsproto.Handle(s.createVpc)},
 		{Name: "DeleteInternetGateway", Handler: awsproto.Handle(s.deleteInternetGateway)},

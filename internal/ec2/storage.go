@@ -65,8 +65,11 @@ type record struct {
 	// network ACL's id.
 	Tenancy    string `json:"tenancy,omitempty"`
 	NetworkACL string `json:"networkAcl,omitempty"`
-	// Zone is a subnet's availability zone.
-	Zone string `json:"zone,omitempty"`
+	// Zone is a subnet's availability zone; MapPublicIP its
+	// MapPublicIpOnLaunch once ModifySubnetAttribute set it (until then,
+	// true for a default subnet only).
+	Zone        string `json:"zone,omitempty"`
+	MapPublicIP *bool  `json:"mapPublicIp,omitempty"`
 	// GroupName and Description are a security group's; Ingress and
 	// Egress its rules.
 	GroupName   string `json:"groupName,omitempty"`

@@ -95,6 +95,11 @@ type AttachmentEnaSrdUdpSpecification struct {
 	EnaSrdUdpEnabled *bool `aws:"xmlname=enaSrdUdpEnabled"`
 }
 
+// AttributeBooleanValue is the AttributeBooleanValue shape of AWS's model.
+type AttributeBooleanValue struct {
+	Value *bool `aws:"xmlname=value"`
+}
+
 // AuthorizeSecurityGroupEgressRequest is the AuthorizeSecurityGroupEgressRequest shape of AWS's model.
 type AuthorizeSecurityGroupEgressRequest struct {
 	DryRun                     *bool              `aws:"xmlname=dryRun"`
@@ -564,6 +569,21 @@ type Ipv6PrefixSpecification struct {
 type Ipv6Range struct {
 	CidrIpv6    *string `aws:"xmlname=cidrIpv6"`
 	Description *string `aws:"xmlname=description"`
+}
+
+// ModifySubnetAttributeRequest is the ModifySubnetAttributeRequest shape of AWS's model.
+type ModifySubnetAttributeRequest struct {
+	AssignIpv6AddressOnCreation             *AttributeBooleanValue
+	MapPublicIpOnLaunch                     *AttributeBooleanValue
+	SubnetId                                *string `aws:"xmlname=subnetId,required"`
+	MapCustomerOwnedIpOnLaunch              *AttributeBooleanValue
+	CustomerOwnedIpv4Pool                   *string
+	EnableDns64                             *AttributeBooleanValue
+	PrivateDnsHostnameTypeOnLaunch          *HostnameType
+	EnableResourceNameDnsARecordOnLaunch    *AttributeBooleanValue
+	EnableResourceNameDnsAAAARecordOnLaunch *AttributeBooleanValue
+	EnableLniAtDeviceIndex                  *int32
+	DisableLniAtDeviceIndex                 *AttributeBooleanValue
 }
 
 // NatGateway is the NatGateway shape of AWS's model.

@@ -142,7 +142,8 @@
 // Not supported: lifecycle policy previews, the archive storage class
 // and its transition action, and sinceImagePulled; repository policies
 // are evaluated only with --auth iam, without ECR's own condition keys;
-// image scanning (scanOnPush is echoed, no scan runs) and
+// image scanning (scanOnPush is stored and echoed, by CreateRepository
+// and PutImageScanningConfiguration, but no scan runs) and
 // the other operations of the API (registry settings, replication,
 // pull-through cache, DescribeImageScanFindings, ...); schema 1
 // manifests; converting manifests to the media types BatchGetImage's

@@ -1,6 +1,7 @@
 package ecr
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -258,6 +259,22 @@ func (s *Service) putImageTagMutability(_ context.Context, in *PutImageTagMutabi
 	return &PutImageTagMutabilityResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), ImageTagMutability: ptr(ImageTagMutability(r.Mutability))}, nil
 }
 
+// putImageScanningConfiguration records whether images are to be
+// scanned on push; no scan runs (see doc.go).
+func (s *Service) putImageScanningConfiguration(_ context.Context, in *PutImageScanningConfigurationRequest) (*PutImageScanningConfigurationResponse, error) {
+	if err := s.checkRegistry(in.RegistryId); err != nil {
+		return nil, err
+	}
+	r, err := s.updateRepo(deref(in.RepositoryName), func(r *repository) error {
+		r.ScanOnPush = deref(in.ImageScanningConfiguration.ScanOnPush)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PutImageScanningConfigurationResponse{RegistryId: ptr(s.account), RepositoryName: ptr(r.Name), ImageScanningConfiguration: &ImageScanningConfiguration{ScanOnPush: ptr(r.ScanOnPush)}}, nil
+}
+
 // updateRepo loads a repository, applies f and saves it, under s.mu.
 func (s *Service) updateRepo(name string, f func(r *repository) error) (*repository, error) {
 	s.mu.Lock()
@@ -279,6 +296,11 @@ func (s *Service) putLifecyclePolicy(_ context.Context, in *PutLifecyclePolicyRe
 	text := deref(in.LifecyclePolicyText)
 	if _, err := parseLifecyclePolicy(text); err != nil {
 		return nil, ErrInvalidParameter.Withf("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy validation failure: %s'", err)
+	}
+	// ECR keeps and answers the policy without its whitespace.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, []byte(text)); err == nil {
+		text = compact.String()
 	}
 	r, err := s.updateRepo(deref(in.RepositoryName), func(r *repository) error { r.Lifecycle = text; return nil })
 	if err != nil {

@@ -19,6 +19,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "BatchDeleteImage", Handler: awsproto.Handle(s.batchDeleteImage)},
 		{Name: "PutImage", Handler: awsproto.Handle(s.putImage)},
 		{Name: "PutImageTagMutability", Handler: awsproto.Handle(s.putImageTagMutability)},
+		{Name: "PutImageScanningConfiguration", Handler: awsproto.Handle(s.putImageScanningConfiguration)},
 		{Name: "GetLifecyclePolicy", Handler: awsproto.Handle(s.getLifecyclePolicy)},
 		{Name: "PutLifecyclePolicy", Handler: awsproto.Handle(s.putLifecyclePolicy)},
 		{Name: "DeleteLifecyclePolicy", Handler: awsproto.Handle(s.deleteLifecyclePolicy)},

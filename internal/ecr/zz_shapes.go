@@ -341,6 +341,20 @@ type PutImageResponse struct {
 	Image *Image `aws:"name=image"`
 }
 
+// PutImageScanningConfigurationRequest is the PutImageScanningConfigurationRequest shape of AWS's model.
+type PutImageScanningConfigurationRequest struct {
+	RegistryId                 *string                     `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName             *string                     `aws:"name=repositoryName,required,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageScanningConfiguration *ImageScanningConfiguration `aws:"name=imageScanningConfiguration,required"`
+}
+
+// PutImageScanningConfigurationResponse is the PutImageScanningConfigurationResponse shape of AWS's model.
+type PutImageScanningConfigurationResponse struct {
+	RegistryId                 *string                     `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName             *string                     `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageScanningConfiguration *ImageScanningConfiguration `aws:"name=imageScanningConfiguration"`
+}
+
 // PutImageTagMutabilityRequest is the PutImageTagMutabilityRequest shape of AWS's model.
 type PutImageTagMutabilityRequest struct {
 	RegistryId         *string             `aws:"name=registryId" pattern:"[0-9]{12}"`

@@ -247,8 +247,10 @@
 //
 // # Not supported
 //
-// Container instances, capacity providers, task sets, attributes,
-// account settings, ExecuteCommand, task protection, service
+// Container instances, capacity providers other than FARGATE and
+// FARGATE_SPOT (a cluster lists those two and a default strategy over
+// them, but a task's capacityProviderStrategy does not choose how it
+// runs), task sets, attributes, account settings, ExecuteCommand, task protection, service
 // discovery and Service Connect: those operations answer the edge's
 // unknown-operation error. Classic Load Balancers (loadBalancerName),
 // Network Load Balancers, and registering tasks in instance target

@@ -35,7 +35,8 @@ type exit struct {
 	err  error
 }
 
-// lifecycle drives one task from PROVISIONING to STOPPED:
+// lifecycle drives one task from PROVISIONING (an awsvpc task) or
+// PENDING (the others) to STOPPED:
 //
 //	PROVISIONING ─► PENDING ─► Runtime.StartTask ─┬ error ─► STOPPED (TaskFailedToStart)
 //	                                               └► RUNNING ─► an essential container
@@ -54,8 +55,10 @@ func (s *Service) lifecycle(id string) {
 		s.mu.Unlock()
 		return
 	}
-	t.T.LastStatus = ptr(statusPending)
-	s.save(t)
+	if deref(t.T.LastStatus) != statusPending {
+		t.T.LastStatus = ptr(statusPending)
+		s.save(t)
+	}
 	spec := s.spec(t)
 	s.mu.Unlock()
 

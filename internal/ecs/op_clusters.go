@@ -60,13 +60,89 @@ func (s *Service) createCluster(_ context.Context, in *CreateClusterRequest) (*C
 	if !validName(name) {
 		return nil, ErrInvalidParameter.WithMessage("Cluster name can only contain letters, numbers, hyphens, and underscores. Length should be between 1 and 255.")
 	}
+	providers, strategy, err := capacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, err := s.makeCluster(name, in.Tags, in.Settings)
 	if err != nil {
 		return nil, err
 	}
+	if providers != nil {
+		c.CapacityProviders, c.DefaultStrategy = providers, strategy
+		if err := s.put(clusterKey(name), c); err != nil {
+			return nil, err
+		}
+	}
 	return &CreateClusterResponse{Cluster: s.describeCluster(c, true)}, nil
+}
+
+// fargateProviders are the capacity providers every account has; virga
+// has no others (CreateCapacityProvider is not supported).
+var fargateProviders = []string{"FARGATE", "FARGATE_SPOT"}
+
+// capacityProviders checks a cluster's capacity providers and default
+// strategy as ECS does, and answers them with the strategy's defaults
+// (weight and base 0) filled in.
+func capacityProviders(providers []string, strategy []CapacityProviderStrategyItem) ([]string, []CapacityProviderStrategyItem, error) {
+	for _, p := range providers {
+		if !slices.Contains(fargateProviders, p) {
+			return nil, nil, ErrInvalidParameter.WithMessage("The specified capacity provider was not found. Specify a valid capacity provider and try again.")
+		}
+	}
+	out := make([]CapacityProviderStrategyItem, 0, len(strategy))
+	for _, item := range strategy {
+		if !slices.Contains(providers, deref(item.CapacityProvider)) {
+			return nil, nil, ErrInvalidParameter.WithMessage("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.")
+		}
+		out = append(out, CapacityProviderStrategyItem{CapacityProvider: item.CapacityProvider, Weight: ptr(deref(item.Weight)), Base: ptr(deref(item.Base))})
+	}
+	if providers == nil {
+		return nil, nil, nil
+	}
+	return slices.Clone(providers), out, nil
+}
+
+func (s *Service) putClusterCapacityProviders(_ context.Context, in *PutClusterCapacityProvidersRequest) (*PutClusterCapacityProvidersResponse, error) {
+	providers, strategy, err := capacityProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		return nil, err
+	}
+	c.CapacityProviders, c.DefaultStrategy = providers, strategy
+	if err := s.put(clusterKey(c.Name), c); err != nil {
+		return nil, err
+	}
+	return &PutClusterCapacityProvidersResponse{Cluster: s.describeCluster(c, false)}, nil
+}
+
+// updateClusterSettings replaces the cluster settings it names.
+func (s *Service) updateClusterSettings(_ context.Context, in *UpdateClusterSettingsRequest) (*UpdateClusterSettingsResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, err := s.activeCluster(deref(in.Cluster), false)
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range in.Settings {
+		i := slices.IndexFunc(c.Settings, func(old ClusterSetting) bool { return deref(old.Name) == deref(set.Name) })
+		if i < 0 {
+			c.Settings = append(c.Settings, set)
+		} else {
+			c.Settings[i] = set
+		}
+	}
+	if err := s.put(clusterKey(c.Name), c); err != nil {
+		return nil, err
+	}
+	return &UpdateClusterSettingsResponse{Cluster: s.describeCluster(c, false)}, nil
 }
 
 // validName is ECS's rule for cluster and service names: up to 255
@@ -106,7 +182,7 @@ func (s *Service) describeCluster(c *cluster, withTags bool) *Cluster {
 	out := &Cluster{ClusterArn: ptr(c.ARN), ClusterName: ptr(c.Name), Status: ptr(c.Status),
 		RunningTasksCount: ptr(running), PendingTasksCount: ptr(pending), ActiveServicesCount: ptr(services),
 		RegisteredContainerInstancesCount: ptr(int32(0)), Statistics: []KeyValuePair{}, Settings: clone(c.Settings),
-		CapacityProviders: []string{}, DefaultCapacityProviderStrategy: []CapacityProviderStrategyItem{}}
+		CapacityProviders: append([]string{}, c.CapacityProviders...), DefaultCapacityProviderStrategy: append([]CapacityProviderStrategyItem{}, c.DefaultStrategy...)}
 	if out.Settings == nil {
 		out.Settings = []ClusterSetting{{Name: ptr(ClusterSettingName("containerInsights")), Value: ptr("disabled")}}
 	}

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
@@ -84,23 +85,57 @@ func (s *Service) createService(_ context.Context, in *CreateServiceRequest) (*C
 	if v.D.ServiceRegistries == nil {
 		v.D.ServiceRegistries = []ServiceRegistry{}
 	}
+	if v.D.PlacementConstraints == nil {
+		v.D.PlacementConstraints = []PlacementConstraint{}
+	}
+	if v.D.PlacementStrategy == nil {
+		v.D.PlacementStrategy = []PlacementStrategy{}
+	}
+	if req.launchType == launchFargate {
+		v.D.PlatformVersion, v.D.PlatformFamily = ptr(cmp.Or(deref(in.PlatformVersion), platformLatest)), ptr(platformLinux)
+	}
 	v.D.Deployments = []Deployment{s.newDeployment(v, req.rev)}
 	if err := s.put(serviceKey(v.Cluster, name), v); err != nil {
 		return nil, err
 	}
 	s.services[v.Cluster+"/"+name] = v
 	s.nudge()
-	return &CreateServiceResponse{Service: s.describeService(v)}, nil
+	// CreateService answers the service's tags; the other operations
+	// only when DescribeServices includes TAGS.
+	out := s.describeService(v)
+	out.Tags = clone(v.D.Tags)
+	return &CreateServiceResponse{Service: out}, nil
+}
+
+// Fargate platform versions: LATEST, what a service or task that names
+// none runs on, is 1.4.0 on Linux.
+const (
+	platformLatest   = "LATEST"
+	platformResolved = "1.4.0"
+	platformLinux    = "Linux"
+)
+
+// resolvePlatform is the platform version a deployment or task of
+// platform version v runs on.
+func resolvePlatform(v string) string {
+	if v == "" || v == platformLatest {
+		return platformResolved
+	}
+	return v
 }
 
 // newDeployment is a service's new PRIMARY deployment of a revision.
 func (s *Service) newDeployment(v *service, r *revision) Deployment {
 	t := s.clock.Now()
 	id := "ecs-svc/" + s.deploymentID()
-	return Deployment{Id: ptr(id), Status: ptr(deploymentPrimary), TaskDefinition: r.Def.TaskDefinitionArn,
+	d := Deployment{Id: ptr(id), Status: ptr(deploymentPrimary), TaskDefinition: r.Def.TaskDefinitionArn,
 		DesiredCount: v.D.DesiredCount, PendingCount: ptr(int32(0)), RunningCount: ptr(int32(0)), FailedTasks: ptr(int32(0)),
 		CreatedAt: ptr(t), UpdatedAt: ptr(t), LaunchType: v.D.LaunchType, NetworkConfiguration: v.D.NetworkConfiguration,
 		RolloutState: ptr(DeploymentRolloutState("IN_PROGRESS")), RolloutStateReason: ptr("ECS deployment " + id + " in progress.")}
+	if v.D.PlatformVersion != nil {
+		d.PlatformVersion, d.PlatformFamily = ptr(resolvePlatform(*v.D.PlatformVersion)), v.D.PlatformFamily
+	}
+	return d
 }
 
 // deploymentID is 19 decimal digits, as ECS deployment ids have.

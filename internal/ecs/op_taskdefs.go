@@ -11,13 +11,14 @@ import (
 
 // Task definition statuses.
 const (
-	defActive     = TaskDefinitionStatus("ACTIVE")
-	defInactive   = TaskDefinitionStatus("INACTIVE")
-	defDeleting   = TaskDefinitionStatus("DELETE_IN_PROGRESS")
-	modeAwsvpc    = NetworkMode("awsvpc")
-	modeBridge    = NetworkMode("bridge")
-	compatFargate = Compatibility("FARGATE")
-	compatEC2     = Compatibility("EC2")
+	defActive      = TaskDefinitionStatus("ACTIVE")
+	defInactive    = TaskDefinitionStatus("INACTIVE")
+	defDeleting    = TaskDefinitionStatus("DELETE_IN_PROGRESS")
+	modeAwsvpc     = NetworkMode("awsvpc")
+	modeBridge     = NetworkMode("bridge")
+	compatFargate  = Compatibility("FARGATE")
+	compatEC2      = Compatibility("EC2")
+	compatExternal = Compatibility("EXTERNAL")
 )
 
 func (s *Service) registerTaskDefinition(_ context.Context, in *RegisterTaskDefinitionRequest) (*RegisterTaskDefinitionResponse, error) {
@@ -177,8 +178,12 @@ func checkTaskDefinition(def *TaskDefinition) error {
 	if err := checkVolumes(def, fargate); err != nil {
 		return err
 	}
+	// ECS Anywhere (EXTERNAL) runs every network mode but awsvpc; Fargate
+	// only awsvpc, within its sizes.
 	def.Compatibilities = []Compatibility{compatEC2}
-	if *def.NetworkMode == modeAwsvpc && fargateFits(taskCPU, taskMem) {
+	if *def.NetworkMode != modeAwsvpc {
+		def.Compatibilities = []Compatibility{compatExternal, compatEC2}
+	} else if fargateFits(taskCPU, taskMem) {
 		def.Compatibilities = append(def.Compatibilities, compatFargate)
 	}
 	if def.Volumes == nil {

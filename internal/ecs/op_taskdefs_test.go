@@ -81,7 +81,7 @@ func TestTaskDefinitionRevisions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := out.TaskDefinition.Compatibilities; len(c) != 1 || c[0] != compatEC2 || deref(out.TaskDefinition.NetworkMode) != modeBridge {
+		if c := out.TaskDefinition.Compatibilities; fmt.Sprint(c) != "[EXTERNAL EC2]" || deref(out.TaskDefinition.NetworkMode) != modeBridge {
 			t.Fatalf("compatibilities %v, network mode %v", c, deref(out.TaskDefinition.NetworkMode))
 		}
 	}

@@ -21,6 +21,9 @@ const (
 	statusStopped        = "STOPPED"
 )
 
+// launchFargate is the FARGATE launch type.
+const launchFargate = LaunchType("FARGATE")
+
 // RunTask's count limits, from its API reference.
 const (
 	minCount = 1
@@ -45,6 +48,9 @@ type launchRequest struct {
 	deployment string
 	// network is the awsvpc configuration of an awsvpc task.
 	network *NetworkConfiguration
+	// execCommand is enableExecuteCommand (recorded; ExecuteCommand is
+	// not supported).
+	execCommand bool
 }
 
 func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskResponse, error) {
@@ -65,7 +71,7 @@ func (s *Service) runTask(_ context.Context, in *RunTaskRequest) (*RunTaskRespon
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
-	req.network = in.NetworkConfiguration
+	req.network, req.execCommand = in.NetworkConfiguration, deref(in.EnableExecuteCommand)
 	out := &RunTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
 	for range count {
 		t, err := s.launch(req)
@@ -90,7 +96,7 @@ func (s *Service) startTask(_ context.Context, in *StartTaskRequest) (*StartTask
 		return nil, err
 	}
 	req.overrides, req.startedBy, req.group, req.tags = in.Overrides, deref(in.StartedBy), deref(in.Group), in.Tags
-	req.network = in.NetworkConfiguration
+	req.network, req.execCommand = in.NetworkConfiguration, deref(in.EnableExecuteCommand)
 	out := &StartTaskResponse{Tasks: []Task{}, Failures: []Failure{}}
 	for range in.ContainerInstances {
 		t, err := s.launch(req)
@@ -120,7 +126,7 @@ func (s *Service) prepareLaunch(clusterRef, defRef string, launchType *LaunchTyp
 	if launchType != nil {
 		lt = *launchType
 	}
-	if lt == LaunchType("FARGATE") && !slices.Contains(r.Def.Compatibilities, compatFargate) {
+	if lt == launchFargate && !slices.Contains(r.Def.Compatibilities, compatFargate) {
 		return launchRequest{}, ErrInvalidParameter.WithMessage("Task definition does not support launch_type FARGATE.")
 	}
 	return launchRequest{cluster: c, rev: r, launchType: lt}, nil
@@ -173,17 +179,18 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 		group = "family:" + deref(def.Family)
 	}
 	t := &task{ID: id, Cluster: req.cluster.Name, Service: req.service, Deployment: req.deployment, Def: def}
+	// Only an awsvpc task is PROVISIONING (its network interface is
+	// being attached); the others are PENDING from the start.
+	status := statusPending
 	if deref(def.NetworkMode) == modeAwsvpc {
 		t.Network = req.network
+		status = statusProvisioning
 	}
 	t.T = Task{TaskArn: ptr(arn), ClusterArn: ptr(req.cluster.ARN), TaskDefinitionArn: def.TaskDefinitionArn,
-		LastStatus: ptr(statusProvisioning), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
+		LastStatus: ptr(status), DesiredStatus: ptr(statusRunning), CreatedAt: ptr(now),
 		Group: ptr(group), LaunchType: ptr(req.launchType), Version: ptr(int64(1)), Tags: req.tags,
-		Overrides: req.overrides, Attachments: []Attachment{}, Attributes: []Attribute{},
+		Overrides: containerOverrides(def, req.overrides), Attachments: []Attachment{}, Attributes: []Attribute{}, EnableExecuteCommand: ptr(req.execCommand),
 		HealthStatus: ptr(HealthStatus("UNKNOWN")), AvailabilityZone: ptr(s.taskZone(def, req.network)), Connectivity: ptr(Connectivity("CONNECTED")), ConnectivityAt: ptr(now)}
-	if t.T.Overrides == nil {
-		t.T.Overrides = &TaskOverride{ContainerOverrides: []ContainerOverride{}, InferenceAcceleratorOverrides: []InferenceAcceleratorOverride{}}
-	}
 	if req.startedBy != "" {
 		t.T.StartedBy = ptr(req.startedBy)
 	}
@@ -193,9 +200,9 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	if def.Memory != nil {
 		t.T.Memory = def.Memory
 	}
-	if req.launchType == LaunchType("FARGATE") {
-		t.T.PlatformVersion = ptr("1.4.0")
-		t.T.PlatformFamily = ptr("Linux")
+	if req.launchType == launchFargate {
+		t.T.PlatformVersion = ptr(platformResolved)
+		t.T.PlatformFamily = ptr(platformLinux)
 	}
 	var eni []NetworkInterface
 	if deref(def.NetworkMode) == modeAwsvpc {
@@ -227,6 +234,30 @@ func (s *Service) launch(req launchRequest) (*task, error) {
 	s.tasksWG.Add(1)
 	go s.lifecycle(id)
 	return t, nil
+}
+
+// containerOverrides is a task's overrides as ECS answers them: one
+// container override for each of the definition's containers, in its
+// order, with only the name where the launch gave none.
+func containerOverrides(def TaskDefinition, in *TaskOverride) *TaskOverride {
+	out := &TaskOverride{InferenceAcceleratorOverrides: []InferenceAcceleratorOverride{}}
+	if in != nil {
+		*out = *in
+		if out.InferenceAcceleratorOverrides == nil {
+			out.InferenceAcceleratorOverrides = []InferenceAcceleratorOverride{}
+		}
+	}
+	out.ContainerOverrides = make([]ContainerOverride, 0, len(def.ContainerDefinitions))
+	for _, cd := range def.ContainerDefinitions {
+		o := ContainerOverride{Name: cd.Name}
+		if in != nil {
+			if i := slices.IndexFunc(in.ContainerOverrides, func(o ContainerOverride) bool { return deref(o.Name) == deref(cd.Name) }); i >= 0 {
+				o = in.ContainerOverrides[i]
+			}
+		}
+		out.ContainerOverrides = append(out.ContainerOverrides, o)
+	}
+	return out
 }
 
 // taskZone is the availability zone a task runs in: an awsvpc task's

@@ -13,6 +13,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DescribeClusters", Handler: awsproto.Handle(s.describeClusters)},
 		{Name: "ListClusters", Handler: awsproto.Handle(s.listClusters)},
 		{Name: "DeleteCluster", Handler: awsproto.Handle(s.deleteCluster)},
+		{Name: "PutClusterCapacityProviders", Handler: awsproto.Handle(s.putClusterCapacityProviders)},
+		{Name: "UpdateClusterSettings", Handler: awsproto.Handle(s.updateClusterSettings)},
 		{Name: "RegisterTaskDefinition", Handler: awsproto.Handle(s.registerTaskDefinition)},
 		{Name: "DescribeTaskDefinition", Handler: awsproto.Handle(s.describeTaskDefinition)},
 		{Name: "ListTaskDefinitions", Handler: awsproto.Handle(s.listTaskDefinitions)},

@@ -178,7 +178,8 @@ func (s *Service) reconcile(v *service, now time.Time) error {
 			var started []string
 			for range need {
 				t, err := s.launch(launchRequest{cluster: c, rev: r, launchType: deref(v.D.LaunchType), startedBy: pid,
-					group: "service:" + name, service: name, deployment: pid, network: v.D.NetworkConfiguration})
+					group: "service:" + name, service: name, deployment: pid, network: v.D.NetworkConfiguration,
+					execCommand: deref(v.D.EnableExecuteCommand)})
 				if err != nil {
 					return err
 				}

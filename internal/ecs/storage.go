@@ -19,6 +19,10 @@ type cluster struct {
 	Status   string           `json:"status"`
 	Tags     []Tag            `json:"tags,omitempty"`
 	Settings []ClusterSetting `json:"settings,omitempty"`
+	// CapacityProviders and DefaultStrategy are the cluster's capacity
+	// providers (FARGATE and FARGATE_SPOT) and default strategy.
+	CapacityProviders []string                       `json:"capacityProviders,omitempty"`
+	DefaultStrategy   []CapacityProviderStrategyItem `json:"defaultStrategy,omitempty"`
 }
 
 // family is a task definition family; its revisions are stored one per

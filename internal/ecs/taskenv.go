@@ -41,7 +41,7 @@ func (s *Service) taskEnv(t *task, container string) []KeyValuePair {
 		{Name: ptr("AWS_DEFAULT_REGION"), Value: ptr(s.region)},
 	}
 	exec := "AWS_ECS_EC2"
-	if deref(t.T.LaunchType) == LaunchType("FARGATE") {
+	if deref(t.T.LaunchType) == launchFargate {
 		exec = "AWS_ECS_FARGATE"
 	}
 	env = append(env, KeyValuePair{Name: ptr("AWS_EXECUTION_ENV"), Value: ptr(exec)})

@@ -176,8 +176,8 @@
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
 // sessions (stickiness settings are stored and ignored); slow start;
 // listener certificates operations, SSL policies, trust stores, capacity
-// reservations, SetSubnets, SetSecurityGroups, SetIpAddressType,
-// DescribeAccountLimits; access logs. The code of the rule-quota errors
+// reservations, DescribeAccountLimits; dual-stack addresses
+// (SetIpAddressType records the type, virga listens as before); access logs. The code of the rule-quota errors
 // ("A rule can only have '5' condition values") is ValidationError,
 // which AWS's answers are reported with but not documented. The
 // messages of IncompatibleProtocols, of a non-forward action on a

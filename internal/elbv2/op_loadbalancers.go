@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -398,30 +399,27 @@ func (s *Service) describeLoadBalancerAttributes(ctx context.Context, in *Descri
 func (s *Service) modifyLoadBalancerAttributes(ctx context.Context, in *ModifyLoadBalancerAttributesInput) (*ModifyLoadBalancerAttributesOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lb, err := s.lbLocked(deref(in.LoadBalancerArn))
+	lb, err := s.updateLB(deref(in.LoadBalancerArn), func(next *loadBalancer) error {
+		next.Attributes = maps.Clone(next.Attributes)
+		if next.Attributes == nil {
+			next.Attributes = map[string]string{}
+		}
+		for _, a := range in.Attributes {
+			k, v := deref(a.Key), deref(a.Value)
+			if !slices.ContainsFunc(attributeDefaultsOf(next), func(kv [2]string) bool { return kv[0] == k }) {
+				return validation("Load balancer attribute key '%s' is not recognized", k)
+			}
+			if err := checkAttribute(k, v); err != nil {
+				return err
+			}
+			next.Attributes[k] = v
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	next := *lb
-	next.Attributes = map[string]string{}
-	for k, v := range lb.Attributes {
-		next.Attributes[k] = v
-	}
-	for _, a := range in.Attributes {
-		k, v := deref(a.Key), deref(a.Value)
-		if !slices.ContainsFunc(attributeDefaultsOf(lb), func(kv [2]string) bool { return kv[0] == k }) {
-			return nil, validation("Load balancer attribute key '%s' is not recognized", k)
-		}
-		if err := checkAttribute(k, v); err != nil {
-			return nil, err
-		}
-		next.Attributes[k] = v
-	}
-	if err := s.commit(write{kindLB, lb.ARN, &next}); err != nil {
-		return nil, err
-	}
-	s.lbs[lb.ARN] = &next
-	return &ModifyLoadBalancerAttributesOutput{Attributes: s.lbAttributes(&next)}, nil
+	return &ModifyLoadBalancerAttributesOutput{Attributes: s.lbAttributes(lb)}, nil
 }
 
 // checkAttribute checks the values of the attributes virga acts on.

@@ -31,5 +31,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "AddTags", Handler: awsproto.Handle(s.addTags)},
 		{Name: "RemoveTags", Handler: awsproto.Handle(s.removeTags)},
 		{Name: "DescribeTags", Handler: awsproto.Handle(s.describeTags)},
+		{Name: "SetSecurityGroups", Handler: awsproto.Handle(s.setSecurityGroups)},
+		{Name: "SetSubnets", Handler: awsproto.Handle(s.setSubnets)},
+		{Name: "SetIpAddressType", Handler: awsproto.Handle(s.setIPAddressType)},
 	}
 }

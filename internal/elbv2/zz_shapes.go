@@ -515,6 +515,17 @@ type RulePriorityPair struct {
 	Priority *int32 `aws:"min=1,max=50000"`
 }
 
+// SetIpAddressTypeInput is the SetIpAddressTypeInput shape of AWS's model.
+type SetIpAddressTypeInput struct {
+	LoadBalancerArn *string `aws:"required"`
+	IpAddressType   *string `aws:"required"`
+}
+
+// SetIpAddressTypeOutput is the SetIpAddressTypeOutput shape of AWS's model.
+type SetIpAddressTypeOutput struct {
+	IpAddressType *string
+}
+
 // SetRulePrioritiesInput is the SetRulePrioritiesInput shape of AWS's model.
 type SetRulePrioritiesInput struct {
 	RulePriorities []RulePriorityPair `aws:"required"`
@@ -523,6 +534,31 @@ type SetRulePrioritiesInput struct {
 // SetRulePrioritiesOutput is the SetRulePrioritiesOutput shape of AWS's model.
 type SetRulePrioritiesOutput struct {
 	Rules []Rule
+}
+
+// SetSecurityGroupsInput is the SetSecurityGroupsInput shape of AWS's model.
+type SetSecurityGroupsInput struct {
+	LoadBalancerArn *string  `aws:"required"`
+	SecurityGroups  []string `aws:"required"`
+}
+
+// SetSecurityGroupsOutput is the SetSecurityGroupsOutput shape of AWS's model.
+type SetSecurityGroupsOutput struct {
+	SecurityGroupIds []string
+}
+
+// SetSubnetsInput is the SetSubnetsInput shape of AWS's model.
+type SetSubnetsInput struct {
+	LoadBalancerArn *string `aws:"required"`
+	Subnets         []string
+	SubnetMappings  []SubnetMapping
+	IpAddressType   *string
+}
+
+// SetSubnetsOutput is the SetSubnetsOutput shape of AWS's model.
+type SetSubnetsOutput struct {
+	AvailabilityZones []AvailabilityZone
+	IpAddressType     *string
 }
 
 // SourceIpConditionConfig is the SourceIpConditionConfig shape of AWS's model.

@@ -30,7 +30,8 @@
 // as healthy.
 //
 // Not supported yet: traffic policies, reusable
-// delegation sets, query logging, DNSSEC, VPC association after
+// delegation sets, query logging (ListQueryLoggingConfigs answers an
+// empty list, the zone it names checked), DNSSEC, VPC association after
 // creation, geolocation and CIDR collections (recorded as given, never
 // evaluated). Route 53 is global: requests signed for any region see
 // the same zones.

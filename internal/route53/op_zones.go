@@ -347,3 +347,14 @@ func (s *Service) getChange(ctx context.Context, in *GetChangeRequest) (*GetChan
 	}
 	return &GetChangeResponse{ChangeInfo: changeInfo(c)}, nil
 }
+
+// listQueryLoggingConfigs answers no configurations: virga keeps none
+// (query logging is not supported), but a zone named must exist.
+func (s *Service) listQueryLoggingConfigs(ctx context.Context, in *ListQueryLoggingConfigsRequest) (*ListQueryLoggingConfigsResponse, error) {
+	if in.HostedZoneId != nil {
+		if _, err := s.zone(s.store, *in.HostedZoneId); err != nil {
+			return nil, err
+		}
+	}
+	return &ListQueryLoggingConfigsResponse{QueryLoggingConfigs: []QueryLoggingConfig{}}, nil
+}

@@ -21,6 +21,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetHostedZoneCount", HTTP: "GET /2013-04-01/hostedzonecount", Handler: awsproto.Handle(s.getHostedZoneCount)},
 		{Name: "ListHostedZones", HTTP: "GET /2013-04-01/hostedzone", Handler: awsproto.Handle(s.listHostedZones)},
 		{Name: "ListHostedZonesByName", HTTP: "GET /2013-04-01/hostedzonesbyname", Handler: awsproto.Handle(s.listHostedZonesByName)},
+		{Name: "ListQueryLoggingConfigs", HTTP: "GET /2013-04-01/queryloggingconfig", Handler: awsproto.Handle(s.listQueryLoggingConfigs)},
 		{Name: "ListResourceRecordSets", HTTP: "GET /2013-04-01/hostedzone/{Id}/rrset", Handler: awsproto.Handle(s.listResourceRecordSets)},
 		{Name: "ListTagsForResource", HTTP: "GET /2013-04-01/tags/{ResourceType}/{ResourceId}", Handler: awsproto.Handle(s.listTagsForResource)},
 		{Name: "UpdateHostedZoneComment", HTTP: "POST /2013-04-01/hostedzone/{Id}", Handler: awsproto.Handle(s.updateHostedZoneComment)},

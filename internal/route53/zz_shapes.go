@@ -319,6 +319,19 @@ type ListHostedZonesResponse struct {
 	MaxItems    *string      `aws:"required"`
 }
 
+// ListQueryLoggingConfigsRequest is the ListQueryLoggingConfigsRequest shape of AWS's model.
+type ListQueryLoggingConfigsRequest struct {
+	HostedZoneId *string `aws:"loc=query,locname=hostedzoneid,max=32"`
+	NextToken    *string `aws:"loc=query,locname=nexttoken,max=1024"`
+	MaxResults   *string `aws:"loc=query,locname=maxresults"`
+}
+
+// ListQueryLoggingConfigsResponse is the ListQueryLoggingConfigsResponse shape of AWS's model.
+type ListQueryLoggingConfigsResponse struct {
+	QueryLoggingConfigs []QueryLoggingConfig `aws:"required,member=QueryLoggingConfig"`
+	NextToken           *string              `aws:"max=1024"`
+}
+
 // ListResourceRecordSetsRequest is the ListResourceRecordSetsRequest shape of AWS's model.
 type ListResourceRecordSetsRequest struct {
 	HostedZoneId          *string `aws:"loc=uri,locname=Id,required,max=32"`
@@ -347,6 +360,13 @@ type ListTagsForResourceRequest struct {
 // ListTagsForResourceResponse is the ListTagsForResourceResponse shape of AWS's model.
 type ListTagsForResourceResponse struct {
 	ResourceTagSet *ResourceTagSet `aws:"required"`
+}
+
+// QueryLoggingConfig is the QueryLoggingConfig shape of AWS's model.
+type QueryLoggingConfig struct {
+	Id                        *string `aws:"required,min=1,max=36"`
+	HostedZoneId              *string `aws:"required,max=32"`
+	CloudWatchLogsLogGroupArn *string `aws:"required"`
 }
 
 // ResourceRecord is the ResourceRecord shape of AWS's model.
