@@ -202,10 +202,17 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	iamSvc := iam.New(iam.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
 	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Roles: iamSvc})
+	// KMS is made before the services that check the keys they are
+	// told to encrypt with.
+	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	// Kinesis Data Streams is made before DynamoDB, which delivers
 	// tables' changes to it, and Lambda, whose event source mappings
 	// read it.
-	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region})
+	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Keys: keys})
 	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
 		Kinesis: streams, Buckets: objects{a}})
 	if err != nil {
@@ -504,13 +511,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Listeners stop taking requests before the functions they invoke stop.
 	a.closers = append([]func() error{balancers.Close}, a.closers...)
 
-	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
-	if err != nil {
-		balancers.Close()
-		fns.Close()
-		db.Close()
-		return nil, err
-	}
 	a.services = append(a.services, keys.API())
 
 	params, err := ssm.New(ssm.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Events: route, Keys: keys})

@@ -607,8 +607,11 @@ func (s *Service) getTemplate(ctx context.Context, in *GetTemplateInput) (*GetTe
 	return out, nil
 }
 
-func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInput) (*ValidateTemplateOutput, error) {
-	b, err := s.body(ctx, in.TemplateBody, in.TemplateURL)
+// validTemplate reads a template from its body or URL and checks it as
+// ValidateTemplate does (a template with transforms is checked once
+// they have run, when a stack is made of it).
+func (s *Service) validTemplate(ctx context.Context, body, url *string) (*template.Template, error) {
+	b, err := s.body(ctx, body, url)
 	if err != nil {
 		return nil, err
 	}
@@ -621,6 +624,14 @@ func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInpu
 			return nil, templateError(err)
 		}
 	}
+	return t, nil
+}
+
+func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInput) (*ValidateTemplateOutput, error) {
+	t, err := s.validTemplate(ctx, in.TemplateBody, in.TemplateURL)
+	if err != nil {
+		return nil, err
+	}
 	out := &ValidateTemplateOutput{Description: optional(t.Description), Parameters: []TemplateParameter{}, DeclaredTransforms: t.Transforms}
 	for _, name := range t.ParameterNames {
 		p := t.Parameters[name]
@@ -632,6 +643,20 @@ func (s *Service) validateTemplate(ctx context.Context, in *ValidateTemplateInpu
 		out.CapabilitiesReason = ptr("The following resource(s) require capabilities: " + iamTypes(t))
 	}
 	return out, nil
+}
+
+// calculatorURL is where EstimateTemplateCost's answer points: AWS's
+// Simple Monthly Calculator, as the API reference's sample response
+// shows it, with a key of its own for each estimate.
+const calculatorURL = "http://calculator.s3.amazonaws.com/calc5.html?key=cf-"
+
+// estimateTemplateCost answers, for a valid template, a calculator URL
+// as AWS does; virga prices nothing.
+func (s *Service) estimateTemplateCost(ctx context.Context, in *EstimateTemplateCostInput) (*EstimateTemplateCostOutput, error) {
+	if _, err := s.validTemplate(ctx, in.TemplateBody, in.TemplateURL); err != nil {
+		return nil, err
+	}
+	return &EstimateTemplateCostOutput{Url: ptr(calculatorURL + s.d.IDs.UUID())}, nil
 }
 
 func iamTypes(t *template.Template) string {

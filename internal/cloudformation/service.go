@@ -265,6 +265,7 @@ func (s *Service) API() *awsproto.Service {
 			{Name: "GetTemplate", Handler: awsproto.Handle(s.getTemplate)},
 			{Name: "GetTemplateSummary", Handler: awsproto.Handle(s.getTemplateSummary)},
 			{Name: "ValidateTemplate", Handler: awsproto.Handle(s.validateTemplate)},
+			{Name: "EstimateTemplateCost", Handler: awsproto.Handle(s.estimateTemplateCost)},
 			{Name: "CreateChangeSet", Handler: awsproto.Handle(s.createChangeSet)},
 			{Name: "DescribeChangeSet", Handler: awsproto.Handle(s.describeChangeSet)},
 			{Name: "ExecuteChangeSet", Handler: awsproto.Handle(s.executeChangeSet)},

@@ -205,6 +205,18 @@ type DescribeStacksOutput struct {
 	NextToken *string `aws:"min=1,max=1024"`
 }
 
+// EstimateTemplateCostInput is the EstimateTemplateCostInput shape of AWS's model.
+type EstimateTemplateCostInput struct {
+	TemplateBody *string `aws:"min=1"`
+	TemplateURL  *string `aws:"min=1,max=1024"`
+	Parameters   []Parameter
+}
+
+// EstimateTemplateCostOutput is the EstimateTemplateCostOutput shape of AWS's model.
+type EstimateTemplateCostOutput struct {
+	Url *string
+}
+
 // ExecuteChangeSetInput is the ExecuteChangeSetInput shape of AWS's model.
 type ExecuteChangeSetInput struct {
 	ChangeSetName      *string `aws:"required,min=1,max=1600" pattern:"[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*"`

@@ -255,8 +255,11 @@ func (s *Service) updateTable(ctx context.Context, in *UpdateTableInput) (*Updat
 	d.TableStatus = ptr(TableStatus(statusUpdating))
 	for i := range d.GlobalSecondaryIndexes {
 		if created != nil && *d.GlobalSecondaryIndexes[i].IndexName == created.Name {
+			// The answer catches the index in its resource allocation
+			// phase, CREATING and not yet backfilling, as AWS's
+			// documented UpdateTable example shows.
 			d.GlobalSecondaryIndexes[i].IndexStatus = ptr(IndexStatus(statusCreating))
-			d.GlobalSecondaryIndexes[i].Backfilling = ptr(true)
+			d.GlobalSecondaryIndexes[i].Backfilling = ptr(false)
 		}
 	}
 	if deleted != nil {

@@ -40,6 +40,11 @@ func TestDynamoDBUpdateTableGSIBackfillAndDelete(t *testing.T) {
 	if out.TableDescription.TableStatus != types.TableStatusUpdating {
 		t.Errorf("UpdateTable status = %s", out.TableDescription.TableStatus)
 	}
+	// The new index is CREATING and, allocating its resources, not yet
+	// backfilling.
+	if g := out.TableDescription.GlobalSecondaryIndexes; len(g) != 1 || g[0].IndexStatus != types.IndexStatusCreating || g[0].Backfilling == nil || *g[0].Backfilling {
+		t.Errorf("UpdateTable's new index = %+v", g)
+	}
 	q, err := c.Query(ctx, &dynamodb.QueryInput{
 		TableName: aws.String("people"), IndexName: aws.String("byCity"),
 		KeyConditionExpression:    aws.String("city = :c"),

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -53,6 +55,14 @@ func TestEC2NatGatewaysAndAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	sid := aws.ToString(sub.Subnet.SubnetId)
+	// A public NAT gateway needs its VPC's internet gateway.
+	igw, err := c.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId, VpcId: vpc.Vpc.VpcId}); err != nil {
+		t.Fatal(err)
+	}
 	_, err = c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), AllocationId: aws.String("eipalloc-0123456789abcdef0")})
 	ec2Code(t, err, "InvalidAllocationID.NotFound")
 	made, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: aws.String(sid), AllocationId: aws.String(aid)})
@@ -158,6 +168,9 @@ func TestEC2NatGatewaysAndAddresses(t *testing.T) {
 	if _, err := c.DeleteSubnet(ctx, &ec2.DeleteSubnetInput{SubnetId: aws.String(sid)}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.DetachInternetGateway(ctx, &ec2.DetachInternetGatewayInput{InternetGatewayId: igw.InternetGateway.InternetGatewayId, VpcId: vpc.Vpc.VpcId}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.DeleteVpc(ctx, &ec2.DeleteVpcInput{VpcId: vpc.Vpc.VpcId}); err != nil {
 		t.Fatal(err)
 	}
@@ -249,4 +262,120 @@ func TestEC2LambdaNetworkInterfaces(t *testing.T) {
 	}
 	_, err = c.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{NetworkInterfaceIds: []string{aws.ToString(e.NetworkInterfaceId)}})
 	ec2Code(t, err, "InvalidNetworkInterfaceID.NotFound")
+}
+
+// TestEC2NatGatewayFailureTokenAndRoutes: a public NAT gateway in a VPC
+// without an internet gateway is "failed" (Gateway.NotAttached) and
+// takes no address; a ClientToken used again answers the same gateway,
+// or IdempotentParameterMismatch with other parameters; CreateRoute
+// refuses a NAT gateway that is not there.
+func TestEC2NatGatewayFailureTokenAndRoutes(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := ec2.NewFromConfig(env.Config)
+	vpc, err := c.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.30.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vid := aws.ToString(vpc.Vpc.VpcId)
+	sub, err := c.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.30.1.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc, err := c.AllocateAddress(ctx, &ec2.AllocateAddressInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId, AllocationId: alloc.AllocationId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gws, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{aws.ToString(failed.NatGateway.NatGatewayId)}})
+	if err != nil || len(gws.NatGateways) != 1 {
+		t.Fatalf("DescribeNatGateways: %+v %v", gws, err)
+	}
+	if g := gws.NatGateways[0]; g.State != ec2types.NatGatewayStateFailed || aws.ToString(g.FailureCode) != "Gateway.NotAttached" ||
+		aws.ToString(g.FailureMessage) != "Network "+vid+" has no Internet gateway attached" {
+		t.Errorf("gateway without an internet gateway: %s %s %q", g.State, aws.ToString(g.FailureCode), aws.ToString(g.FailureMessage))
+	}
+	addrs, err := c.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{AllocationIds: []string{aws.ToString(alloc.AllocationId)}})
+	if err != nil || len(addrs.Addresses) != 1 || addrs.Addresses[0].AssociationId != nil {
+		t.Errorf("the failed gateway's address: %+v %v", addrs, err)
+	}
+
+	// The same token and parameters: the same gateway.
+	first, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId,
+		ConnectivityType: ec2types.ConnectivityTypePrivate, ClientToken: aws.String("tok-1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId,
+		ConnectivityType: ec2types.ConnectivityTypePrivate, ClientToken: aws.String("tok-1")})
+	if err != nil || aws.ToString(again.NatGateway.NatGatewayId) != aws.ToString(first.NatGateway.NatGatewayId) || aws.ToString(again.ClientToken) != "tok-1" {
+		t.Fatalf("CreateNatGateway with the token again: %+v %v", again, err)
+	}
+	_, err = c.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: sub.Subnet.SubnetId,
+		ConnectivityType: ec2types.ConnectivityTypePrivate, PrivateIpAddress: aws.String("10.30.1.50"), ClientToken: aws.String("tok-1")})
+	ec2Code(t, err, "IdempotentParameterMismatch")
+	all, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{})
+	if err != nil || len(all.NatGateways) != 2 {
+		t.Errorf("gateways: %+v %v", all, err)
+	}
+
+	rt, err := c.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: vpc.Vpc.VpcId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rt.RouteTable.RouteTableId, DestinationCidrBlock: aws.String("0.0.0.0/0"),
+		NatGatewayId: aws.String("nat-0123456789abcdef0")})
+	ec2Code(t, err, "NatGatewayNotFound")
+	if _, err := c.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: rt.RouteTable.RouteTableId, DestinationCidrBlock: aws.String("0.0.0.0/0"),
+		NatGatewayId: first.NatGateway.NatGatewayId}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEC2NatGatewayStackFails: a stack's public NAT gateway in a VPC
+// without an internet gateway fails the stack, with EC2's reason.
+func TestEC2NatGatewayStackFails(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	name := aws.String("natfails")
+	if _, err := cf.CreateStack(ctx, &cloudformation.CreateStackInput{StackName: name, TemplateBody: aws.String(`Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: {CidrBlock: 10.40.0.0/16}
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties: {VpcId: !Ref Vpc, CidrBlock: 10.40.1.0/24}
+  Eip:
+    Type: AWS::EC2::EIP
+    Properties: {Domain: vpc}
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties: {SubnetId: !Ref Subnet, AllocationId: !GetAtt Eip.AllocationId}
+`)}); err != nil {
+		t.Fatal(err)
+	}
+	err := cloudformation.NewStackCreateCompleteWaiter(cf).Wait(ctx, &cloudformation.DescribeStacksInput{StackName: name}, 90*time.Second)
+	if err == nil {
+		t.Fatal("the stack was made")
+	}
+	events, err := cf.DescribeStackEvents(ctx, &cloudformation.DescribeStackEventsInput{StackName: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range events.StackEvents {
+		if aws.ToString(e.LogicalResourceId) == "Nat" && e.ResourceStatus == cftypes.ResourceStatusCreateFailed &&
+			strings.Contains(aws.ToString(e.ResourceStatusReason), "has no Internet gateway attached") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no CREATE_FAILED event for Nat: %+v", events.StackEvents)
+	}
 }

@@ -70,6 +70,7 @@ Resources:
     Properties: {Domain: vpc}
   Nat:
     Type: AWS::EC2::NatGateway
+    DependsOn: Attach
     Properties: {SubnetId: !Ref Public1, AllocationId: !GetAtt Eip.AllocationId}
   Group:
     Type: AWS::EC2::SecurityGroup

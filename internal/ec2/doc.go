@@ -24,7 +24,9 @@
 //
 // Elastic IP addresses come from the documentation range 203.0.113.0/24
 // (TEST-NET-3), so none is anyone's real address. A NAT gateway is
-// available as soon as it is made, with a network interface in its
+// available as soon as it is made (a public one in a VPC without an
+// internet gateway attached is "failed", Gateway.NotAttached, holding
+// no address; a ClientToken used again answers the gateway it made), with a network interface in its
 // subnet (requester-managed, as AWS's are), which keeps the subnet and
 // its VPC from being deleted; a deleted gateway gives its address back,
 // loses its interface and is described as "deleted" for an hour

@@ -62,6 +62,9 @@ var (
 	ErrInvalidInstanceIDNotFound = apierr.New("InvalidInstanceID.NotFound", 400, "")
 	// ErrInvalidID is a resource id of no known form.
 	ErrInvalidID = apierr.New("InvalidID", 400, "")
+	// ErrIdempotentParameterMismatch is a ClientToken used again with
+	// other parameters.
+	ErrIdempotentParameterMismatch = apierr.New("IdempotentParameterMismatch", 400, "")
 )
 
 // notFound is the error for an id of a kind that names nothing: EC2's

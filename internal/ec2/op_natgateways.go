@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,12 @@ import (
 // its own in its subnet, which DescribeNetworkInterfaces lists and
 // which keeps the subnet and its VPC from being deleted. A deleted
 // gateway gives its address back, loses its interface and stays
-// visible as "deleted" for natKept, as on AWS.
+// visible as "deleted" for natKept, as on AWS. A public gateway in a
+// VPC without an internet gateway attached is "failed"
+// (Gateway.NotAttached), with no interface and no address, and is
+// forgotten natKept after it was made. CreateNatGateway with a
+// ClientToken used before answers the gateway made then if the
+// parameters are the same, IdempotentParameterMismatch if not.
 
 // natKept is how long a deleted NAT gateway stays visible ("A deleted
 // NAT gateway remains visible for about an hour").
@@ -26,6 +32,9 @@ const natKept = time.Hour
 // natGone reports whether a NAT gateway was deleted longer than natKept
 // ago: it is no more, for any operation.
 func (s *Service) natGone(r *record) bool {
+	if r.Failure != "" && r.Deleted == nil {
+		return s.clock.Now().Sub(*r.Created) > natKept
+	}
 	return r.Deleted != nil && s.clock.Now().Sub(*r.Deleted) > natKept
 }
 
@@ -43,8 +52,11 @@ func (s *Service) forgetGone(r store.Reader, b store.Batch) error {
 }
 
 func natState(r *record) NatGatewayState {
-	if r.Deleted != nil {
+	switch {
+	case r.Deleted != nil:
 		return "deleted"
+	case r.Failure != "":
+		return "failed"
 	}
 	return "available"
 }
@@ -53,6 +65,11 @@ func (s *Service) natShape(r *record) NatGateway {
 	g := NatGateway{NatGatewayId: ptr(r.ID), SubnetId: ptr(r.Subnet), VpcId: ptr(r.VpcID), State: ptr(natState(r)),
 		ConnectivityType: ptr(ConnectivityType(r.Connectivity)), CreateTime: r.Created, DeleteTime: r.Deleted,
 		Tags: tagList(r.Tags), NatGatewayAddresses: []NatGatewayAddress{}}
+	if r.Failure != "" {
+		// A failed gateway has no interface and took no address.
+		g.FailureCode, g.FailureMessage = ptr(r.Failure), ptr(r.Reason)
+		return g
+	}
 	addr := NatGatewayAddress{NetworkInterfaceId: ptr(r.Interface), PrivateIp: ptr(r.PrivateIP)}
 	if r.Allocation != "" {
 		addr.AllocationId, addr.PublicIp = ptr(r.Allocation), ptr(r.PublicIP)
@@ -93,10 +110,28 @@ func (s *Service) createNatGateway(ctx context.Context, in *CreateNatGatewayRequ
 		return nil, ErrDryRunOperation
 	}
 	now := s.clock.Now().UTC().Truncate(time.Second)
-	g := &record{ID: s.newID("nat"), Subnet: deref(in.SubnetId), Connectivity: connectivity, Created: &now, Tags: tags}
+	token := deref(in.ClientToken)
+	request := strings.Join([]string{deref(in.SubnetId), connectivity, deref(in.AllocationId), deref(in.PrivateIpAddress)}, "|")
+	g := &record{ID: s.newID("nat"), Subnet: deref(in.SubnetId), Connectivity: connectivity, Created: &now, Tags: tags,
+		Token: token, Request: request}
 	eni := &record{ID: s.newID("eni"), InterfaceType: "nat_gateway", Description: "Interface for NAT Gateway " + g.ID}
-	g.Interface = eni.ID
+	var earlier *record
 	err = s.update(ctx, func(r store.Reader, b store.Batch) error {
+		if token != "" {
+			// The same token and parameters are the gateway made
+			// before; the token with others is an error.
+			e, err := s.natByToken(r, token)
+			switch {
+			case err != nil:
+				return err
+			case e != nil && e.Request != request:
+				// Wording unconfirmed.
+				return ErrIdempotentParameterMismatch.Withf("Client token %s was used before with other parameters.", token)
+			case e != nil:
+				earlier = e
+				return nil
+			}
+		}
 		sub, err := find(r, kindSubnet, g.Subnet)
 		if err != nil {
 			return err
@@ -104,22 +139,36 @@ func (s *Service) createNatGateway(ctx context.Context, in *CreateNatGatewayRequ
 		if err := s.forgetGone(r, b); err != nil {
 			return err
 		}
-		g.VpcID, eni.VpcID, eni.Subnet, eni.Zone = sub.VpcID, sub.VpcID, sub.ID, sub.Zone
+		g.VpcID = sub.VpcID
+		var addr *record
+		if connectivity == "public" {
+			if addr, err = find(r, kindAddress, *in.AllocationId); err != nil {
+				return err
+			}
+			if addr.Interface != "" {
+				return ErrResourceAlreadyAssociated.Withf("Elastic IP address %s is already associated", addr.ID)
+			}
+			attached, err := internetGatewayOf(r, sub.VpcID)
+			if err != nil {
+				return err
+			}
+			if !attached {
+				// AWS makes the gateway and then marks it failed.
+				g.Failure, g.Reason = "Gateway.NotAttached", "Network "+sub.VpcID+" has no Internet gateway attached"
+				g.Allocation = addr.ID
+				return put(b, g)
+			}
+		}
+		g.Interface = eni.ID
+		eni.VpcID, eni.Subnet, eni.Zone = sub.VpcID, sub.ID, sub.Zone
 		if eni.PrivateIP, err = freeAddress(r, sub, deref(in.PrivateIpAddress)); err != nil {
 			return err
 		}
 		g.PrivateIP = eni.PrivateIP
-		if connectivity == "public" {
-			a, err := find(r, kindAddress, *in.AllocationId)
-			if err != nil {
-				return err
-			}
-			if a.Interface != "" {
-				return ErrResourceAlreadyAssociated.Withf("Elastic IP address %s is already associated", a.ID)
-			}
-			a.AssociationID, a.Interface, a.PrivateIP = s.newID("eipassoc"), eni.ID, eni.PrivateIP
-			g.Allocation, g.PublicIP = a.ID, a.PublicIP
-			if err := put(b, a); err != nil {
+		if addr != nil {
+			addr.AssociationID, addr.Interface, addr.PrivateIP = s.newID("eipassoc"), eni.ID, eni.PrivateIP
+			g.Allocation, g.PublicIP = addr.ID, addr.PublicIP
+			if err := put(b, addr); err != nil {
 				return err
 			}
 		}
@@ -131,9 +180,31 @@ func (s *Service) createNatGateway(ctx context.Context, in *CreateNatGatewayRequ
 	if err != nil {
 		return nil, err
 	}
+	if earlier != nil {
+		out := s.natShape(earlier)
+		return &CreateNatGatewayResult{NatGateway: &out, ClientToken: in.ClientToken}, nil
+	}
 	out := s.natShape(g)
 	out.State = ptr(NatGatewayState("pending"))
 	return &CreateNatGatewayResult{NatGateway: &out, ClientToken: in.ClientToken}, nil
+}
+
+// natByToken is the NAT gateway made with the ClientToken, or nil.
+func (s *Service) natByToken(r store.Reader, token string) (*record, error) {
+	gws, err := list(r, kindNatGateway)
+	for _, g := range gws {
+		if g.Token == token && !s.natGone(g) {
+			return g, err
+		}
+	}
+	return nil, err
+}
+
+// internetGatewayOf reports whether an internet gateway is attached to
+// the VPC.
+func internetGatewayOf(r store.Reader, vpc string) (bool, error) {
+	gws, err := list(r, kindInternetGateway)
+	return slices.ContainsFunc(gws, func(g *record) bool { return g.Attached == vpc }), err
 }
 
 // freeAddress returns the private address a new interface in the subnet
@@ -191,7 +262,7 @@ func (s *Service) deleteNatGateway(ctx context.Context, in *DeleteNatGatewayRequ
 		}
 		now := s.clock.Now().UTC().Truncate(time.Second)
 		g.Deleted = &now
-		if g.Allocation != "" {
+		if g.Allocation != "" && g.Interface != "" {
 			a, err := get(r, g.Allocation)
 			if err != nil {
 				return err
@@ -203,7 +274,9 @@ func (s *Service) deleteNatGateway(ctx context.Context, in *DeleteNatGatewayRequ
 				}
 			}
 		}
-		b.Delete(recordKey(g.Interface))
+		if g.Interface != "" {
+			b.Delete(recordKey(g.Interface))
+		}
 		return put(b, g)
 	})
 	if err != nil {

@@ -201,9 +201,18 @@ func (s *Service) createRoute(ctx context.Context, in *CreateRouteRequest) (*Cre
 		if err != nil {
 			return err
 		}
-		if k := kindOf(target); k == kindInternetGateway {
+		switch k := kindOf(target); k {
+		case kindInternetGateway:
 			if _, err := find(r, k, target); err != nil {
 				return err
+			}
+		case kindNatGateway:
+			g, err := find(r, k, target)
+			if err != nil {
+				return err
+			}
+			if g.Deleted != nil || s.natGone(g) {
+				return notFound(k, target)
 			}
 		}
 		if slices.ContainsFunc(t.Routes, func(x route) bool { return x.Destination == dest }) {

@@ -104,6 +104,15 @@ type record struct {
 	InterfaceType string `json:"interfaceType,omitempty"`
 	// Groups are a network interface's security groups.
 	Groups []string `json:"groups,omitempty"`
+	// Failure is why a NAT gateway failed (its FailureCode), Reason its
+	// FailureMessage.
+	Failure string `json:"failure,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+	// Token is the ClientToken a NAT gateway was made with, Request the
+	// parameters it was made from (a later request with the token must
+	// repeat them).
+	Token   string `json:"token,omitempty"`
+	Request string `json:"request,omitempty"`
 }
 
 // rule is one security group rule: a protocol and port range from (or

@@ -22,6 +22,6 @@ func (s *Service) AppendRecord(arn, partitionKey string, data []byte) error {
 	if len(data)+len(partitionKey) > maxRecordSize {
 		return ErrInvalidArgument.WithMessage("Record size exceeds the 1 MiB limit.")
 	}
-	_, err = s.appendRecords(name, []entry{{data: data, key: partitionKey}})
+	_, _, err = s.appendRecords(name, []entry{{data: data, key: partitionKey}})
 	return err
 }

@@ -59,8 +59,17 @@
 // stream with consumers unless EnforceConsumerDeletion. The wording of
 // the consumer errors is virga's, unconfirmed against AWS.
 //
+// Server-side encryption (op_encryption.go): StartStreamEncryption
+// checks its key with KMS (alias/aws/kinesis or a key of virga's KMS,
+// enabled; KMS's NotFound, Disabled and InvalidState errors come back as
+// KMSNotFoundException, KMSDisabledException, KMSInvalidStateException)
+// and StopStreamEncryption removes it, each leaving the stream UPDATING
+// as a reshard does. DescribeStream(Summary) report EncryptionType and
+// KeyId (as given), PutRecord(s) the EncryptionType; records are kept as
+// they were, not encrypted with the key.
+//
 // Not supported: on-demand streams never scale by themselves,
-// SubscribeToShard (its HTTP/2 event stream), consumer tags, server-side encryption,
+// SubscribeToShard (its HTTP/2 event stream), consumer tags,
 // shard-level metrics (enhanced monitoring keeps the metrics a stream
 // has enabled, op_monitoring.go, without publishing them or passing
 // through UPDATING), resource policies, throughput limits and

@@ -12,6 +12,9 @@ var (
 	ErrExpiredIterator   = apierr.New("ExpiredIteratorException", 400, "")
 	ErrExpiredNextToken  = apierr.New("ExpiredNextTokenException", 400, "")
 	ErrThroughputExceeds = apierr.New("ProvisionedThroughputExceededException", 400, "")
+	ErrKMSNotFound       = apierr.New("KMSNotFoundException", 400, "")
+	ErrKMSDisabled       = apierr.New("KMSDisabledException", 400, "")
+	ErrKMSInvalidState   = apierr.New("KMSInvalidStateException", 400, "")
 )
 
 // notFound is ResourceNotFoundException for a stream, worded as Kinesis

@@ -67,13 +67,14 @@ func shardFor(st *stream, e entry) (int, error) {
 }
 
 // appendRecords stores entries on a stream in one durable batch and
-// returns where each went; nothing is stored if it fails.
-func (s *Service) appendRecords(name string, es []entry) ([]placed, error) {
+// returns where each went and the stream's EncryptionType; nothing is
+// stored if it fails.
+func (s *Service) appendRecords(name string, es []entry) ([]placed, *EncryptionType, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, err := s.mustLoad(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	now := s.clock.Now().UnixMilli()
 	out := make([]placed, len(es))
@@ -83,17 +84,17 @@ func (s *Service) appendRecords(name string, es []entry) ([]placed, error) {
 	for i, e := range es {
 		idx, err := shardFor(st, e)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		c, ok := counts[idx]
 		if !ok {
 			if c, err = s.nextCount(name, idx); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		raw, err := json.Marshal(record{Data: e.data, Key: e.key, Arrived: now})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		b.Set(recordKey(name, idx, c), raw)
 		out[i] = placed{shard: idx, seq: sequenceNumber(idx, c)}
@@ -105,13 +106,14 @@ func (s *Service) appendRecords(name string, es []entry) ([]placed, error) {
 		b.Set(counterKey(name, idx), v[:])
 	}
 	if err := b.Commit(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for idx, c := range counts {
 		s.next[shardRef{name, idx}] = c
 	}
 	s.notify(name)
-	return out, nil
+	enc, _ := st.encryption()
+	return out, enc, nil
 }
 
 func (s *Service) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecordOutput, error) {
@@ -122,11 +124,11 @@ func (s *Service) putRecord(ctx context.Context, in *PutRecordInput) (*PutRecord
 	if len(in.Data)+len(*in.PartitionKey) > maxRecordSize {
 		return nil, ErrValidation.Withf("1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to %d", maxRecordSize)
 	}
-	p, err := s.appendRecords(name, []entry{{data: in.Data, key: *in.PartitionKey, explicit: in.ExplicitHashKey}})
+	p, enc, err := s.appendRecords(name, []entry{{data: in.Data, key: *in.PartitionKey, explicit: in.ExplicitHashKey}})
 	if err != nil {
 		return nil, err
 	}
-	return &PutRecordOutput{ShardId: ptr(shardID(p[0].shard)), SequenceNumber: ptr(p[0].seq), EncryptionType: ptr(EncryptionType("NONE"))}, nil
+	return &PutRecordOutput{ShardId: ptr(shardID(p[0].shard)), SequenceNumber: ptr(p[0].seq), EncryptionType: enc}, nil
 }
 
 func (s *Service) putRecords(ctx context.Context, in *PutRecordsInput) (*PutRecordsOutput, error) {
@@ -147,11 +149,11 @@ func (s *Service) putRecords(ctx context.Context, in *PutRecordsInput) (*PutReco
 	if total > maxPutRecordsSize {
 		return nil, ErrInvalidArgument.Withf("Records size exceeds %d MB limit", maxPutRecordsSize>>20)
 	}
-	ps, err := s.appendRecords(name, es)
+	ps, enc, err := s.appendRecords(name, es)
 	if err != nil {
 		return nil, err
 	}
-	out := &PutRecordsOutput{FailedRecordCount: ptr(int32(0)), EncryptionType: ptr(EncryptionType("NONE"))}
+	out := &PutRecordsOutput{FailedRecordCount: ptr(int32(0)), EncryptionType: enc}
 	for _, p := range ps {
 		out.Records = append(out.Records, PutRecordsResultEntry{ShardId: ptr(shardID(p.shard)), SequenceNumber: ptr(p.seq)})
 	}

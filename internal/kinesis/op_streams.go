@@ -223,6 +223,7 @@ func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (
 	if shards == nil {
 		shards = []Shard{}
 	}
+	encType, keyID := st.encryption()
 	return &DescribeStreamOutput{StreamDescription: &StreamDescription{
 		StreamName:              &st.Name,
 		StreamARN:               ptr(s.arn(st.Name)),
@@ -233,7 +234,8 @@ func (s *Service) describeStream(ctx context.Context, in *DescribeStreamInput) (
 		RetentionPeriodHours:    &st.Retention,
 		StreamCreationTimestamp: millis(st.Created),
 		EnhancedMonitoring:      st.enhancedMonitoring(),
-		EncryptionType:          ptr(EncryptionType("NONE")),
+		EncryptionType:          encType,
+		KeyId:                   keyID,
 	}}, nil
 }
 
@@ -246,6 +248,7 @@ func (s *Service) describeStreamSummary(ctx context.Context, in *DescribeStreamS
 	if err != nil {
 		return nil, err
 	}
+	encType, keyID := st.encryption()
 	return &DescribeStreamSummaryOutput{StreamDescriptionSummary: &StreamDescriptionSummary{
 		StreamName:              &st.Name,
 		StreamARN:               ptr(s.arn(st.Name)),
@@ -254,7 +257,8 @@ func (s *Service) describeStreamSummary(ctx context.Context, in *DescribeStreamS
 		RetentionPeriodHours:    &st.Retention,
 		StreamCreationTimestamp: millis(st.Created),
 		EnhancedMonitoring:      st.enhancedMonitoring(),
-		EncryptionType:          ptr(EncryptionType("NONE")),
+		EncryptionType:          encType,
+		KeyId:                   keyID,
 		OpenShardCount:          ptr(int32(st.openCount())),
 		ConsumerCount:           ptr(int32(len(st.Consumers))),
 	}}, nil

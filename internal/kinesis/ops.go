@@ -30,6 +30,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DeregisterStreamConsumer", Handler: awsproto.Handle(s.deregisterStreamConsumer)},
 		{Name: "EnableEnhancedMonitoring", Handler: awsproto.Handle(s.enableEnhancedMonitoring)},
 		{Name: "DisableEnhancedMonitoring", Handler: awsproto.Handle(s.disableEnhancedMonitoring)},
+		{Name: "StartStreamEncryption", Handler: awsproto.Handle(s.startStreamEncryption)},
+		{Name: "StopStreamEncryption", Handler: awsproto.Handle(s.stopStreamEncryption)},
 		{Name: "DescribeLimits", Handler: awsproto.Handle(s.describeLimits)},
 	}
 }

@@ -21,6 +21,7 @@ type Service struct {
 	clock   clock.Clock
 	account string
 	region  string
+	keys    Keys
 
 	// mu serializes changes to streams and the appending of records, so
 	// that sequence numbers grow in commit order within a shard.
@@ -38,17 +39,26 @@ type shardRef struct {
 	shard  int
 }
 
+// Keys is the KMS that server-side encryption names keys of.
+type Keys interface {
+	// CheckEncryptionKey is nil if the key a KeyId names (key id, key
+	// ARN, alias name or alias ARN) can encrypt now, or KMS's error.
+	CheckEncryptionKey(ref string) error
+}
+
 // Deps are what Kinesis needs.
 type Deps struct {
 	Store   store.Store
 	Clock   clock.Clock
 	Account string
 	Region  string
+	// Keys checks the keys StartStreamEncryption names.
+	Keys Keys
 }
 
 // New returns Kinesis Data Streams over the store.
 func New(d Deps) *Service {
-	return &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region,
+	return &Service{store: d.Store, clock: d.Clock, account: d.Account, region: d.Region, keys: d.Keys,
 		next: map[shardRef]uint64{}, arrivals: map[string]chan struct{}{}}
 }
 

@@ -32,6 +32,18 @@ type stream struct {
 	// Metrics are the shard-level metrics enhanced monitoring has
 	// enabled, in MetricsName's order.
 	Metrics []MetricsName `json:"metrics,omitempty"`
+	// KeyID is the KMS key its records are encrypted with, as
+	// StartStreamEncryption named it; empty: not encrypted.
+	KeyID string `json:"keyId,omitempty"`
+}
+
+// encryption is the stream's EncryptionType and KeyId, as DescribeStream
+// reports them.
+func (st *stream) encryption() (*EncryptionType, *string) {
+	if st.KeyID == "" {
+		return ptr(EncryptionType("NONE")), nil
+	}
+	return ptr(EncryptionType("KMS")), ptr(st.KeyID)
 }
 
 // shard is one shard of a stream; Index is its number, in its id and in

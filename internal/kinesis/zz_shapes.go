@@ -355,6 +355,22 @@ type SplitShardInput struct {
 	StreamARN          *string `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
 }
 
+// StartStreamEncryptionInput is the StartStreamEncryptionInput shape of AWS's model.
+type StartStreamEncryptionInput struct {
+	StreamName     *string         `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	EncryptionType *EncryptionType `aws:"required"`
+	KeyId          *string         `aws:"required,min=1,max=2048"`
+	StreamARN      *string         `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
+// StopStreamEncryptionInput is the StopStreamEncryptionInput shape of AWS's model.
+type StopStreamEncryptionInput struct {
+	StreamName     *string         `aws:"min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`
+	EncryptionType *EncryptionType `aws:"required"`
+	KeyId          *string         `aws:"required,min=1,max=2048"`
+	StreamARN      *string         `aws:"min=1,max=2048" pattern:"arn:aws.*:kinesis:.*:\\d{12}:stream/.+"`
+}
+
 // StreamDescription is the StreamDescription shape of AWS's model.
 type StreamDescription struct {
 	StreamName              *string       `aws:"required,min=1,max=128" pattern:"[a-zA-Z0-9_.-]+"`

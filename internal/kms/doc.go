@@ -16,7 +16,7 @@
 // ARN, an alias name or an alias ARN.
 //
 // AWS managed keys: the aliases alias/aws/secretsmanager, ssm, s3, sqs,
-// sns, dynamodb and lambda name keys that AWS makes the first time they
+// sns, dynamodb, lambda and kinesis name keys that AWS makes the first time they
 // are referred to (KeyManager AWS, rotation on); until then ListAliases
 // shows the alias without a TargetKeyId, as AWS does. Their settings,
 // state and aliases cannot be changed.

@@ -35,6 +35,9 @@ var managedAliases = map[string]string{
 	"alias/aws/sns":            "Default key that protects my SNS data when no other key is defined",
 	"alias/aws/dynamodb":       "Default key that protects my DynamoDB data when no other key is defined",
 	"alias/aws/lambda":         "Default key that protects my Lambda functions when no other key is defined",
+	// Wording unconfirmed: the description of Kinesis's key follows the
+	// others'.
+	"alias/aws/kinesis": "Default key that protects my Kinesis data when no other key is defined",
 }
 
 // reservedAliasPrefix begins the aliases of AWS managed keys.

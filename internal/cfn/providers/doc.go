@@ -260,8 +260,9 @@
 // and Tags change in place, and so, as on AWS, do StreamModeDetails
 // (UpdateStreamMode) and a provisioned stream's ShardCount
 // (UpdateShardCount, uniform scaling, within its limits of double and
-// half), each once the stream is ACTIVE again. StreamEncryption and
-// DesiredShardLevelMetrics are accepted without effect.
+// half), each once the stream is ACTIVE again. StreamEncryption is
+// StartStreamEncryption, and StopStreamEncryption when it is removed.
+// DesiredShardLevelMetrics is accepted without effect.
 // AWS::Kinesis::StreamConsumer is RegisterStreamConsumer, and
 // DeregisterStreamConsumer when deleted; its Ref is the consumer's ARN,
 // and GetAtt gives ConsumerARN, ConsumerName, ConsumerStatus,

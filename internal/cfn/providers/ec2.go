@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"github.com/virga/virga/internal/ids"
 	"strings"
 
@@ -430,7 +431,20 @@ func (natGateway) Create(ctx context.Context, r *resource.Request) (*resource.Re
 		return nil, err
 	}
 	id, _ := asMap(out["NatGateway"])["NatGatewayId"].(string)
-	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"NatGatewayId": id}}, nil
+	res := &resource.Result{PhysicalID: id, Attributes: map[string]any{"NatGatewayId": id}}
+	// A gateway EC2 marks failed (a public one in a VPC without an
+	// internet gateway) fails the resource, with EC2's reason.
+	d, err := call(ctx, r, "ec2", "DescribeNatGateways", map[string]any{"NatGatewayIds": []any{id}})
+	if err != nil {
+		return res, err
+	}
+	for _, g := range asList(d["NatGateways"]) {
+		if g := props(asMap(g)); g.str("State") == "failed" {
+			// Wording unconfirmed.
+			return res, fmt.Errorf("NAT gateway %s failed: %s", id, g.str("FailureMessage"))
+		}
+	}
+	return res, nil
 }
 
 func (natGateway) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {

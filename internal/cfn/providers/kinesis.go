@@ -26,8 +26,9 @@ func init() {
 // kinesisStream is AWS::Kinesis::Stream: CreateStream, then the retention
 // period when it is not Kinesis's 24 hours. RetentionPeriodHours and Tags
 // change in place. Its physical ID and Ref are the stream's name.
-// StreamEncryption and DesiredShardLevelMetrics are accepted and not
-// applied (virga's Kinesis has neither).
+// StreamEncryption is StartStreamEncryption, and StopStreamEncryption
+// when an update removes it. DesiredShardLevelMetrics is accepted and
+// not applied.
 type kinesisStream struct{}
 
 // maxStreamName is Kinesis's limit on a stream's name.
@@ -88,7 +89,31 @@ func (kinesisStream) Create(ctx context.Context, r *resource.Request) (*resource
 			return res, err
 		}
 	}
-	return res, nil
+	return res, encryptStream(ctx, r, name, p, props{})
+}
+
+// encryptStream applies a change of StreamEncryption (EncryptionType,
+// KeyId): StartStreamEncryption with the new key, or
+// StopStreamEncryption with the old one when it is gone, once the stream
+// is ACTIVE, and waits for it to be ACTIVE again.
+func encryptStream(ctx context.Context, r *resource.Request, name string, p, old props) error {
+	enc, was := p.obj("StreamEncryption"), old.obj("StreamEncryption")
+	op, with := "StartStreamEncryption", enc
+	switch {
+	case enc.str("KeyId") == was.str("KeyId") && enc.str("EncryptionType") == was.str("EncryptionType"):
+		return nil
+	case enc.str("KeyId") == "":
+		op, with = "StopStreamEncryption", was
+	}
+	if _, err := waitStreamActive(ctx, r, name); err != nil {
+		return err
+	}
+	if _, err := call(ctx, r, "kinesis", op, map[string]any{"StreamName": name,
+		"EncryptionType": with.str("EncryptionType"), "KeyId": with.str("KeyId")}); err != nil {
+		return err
+	}
+	_, err := waitStreamActive(ctx, r, name)
+	return err
 }
 
 func kinesisStreamResult(ctx context.Context, r *resource.Request, name string) (*resource.Result, error) {
@@ -188,6 +213,9 @@ func (kinesisStream) Update(ctx context.Context, r *resource.Request) (*resource
 	p, old := coerced(r, kinesisStreamKinds)
 	name := r.PhysicalID
 	if err := reshardStream(ctx, r, name, p, old); err != nil {
+		return nil, err
+	}
+	if err := encryptStream(ctx, r, name, p, old); err != nil {
 		return nil, err
 	}
 	if from, to := retentionHours(old), retentionHours(p); from != to {
