@@ -74,7 +74,10 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("loop"), Attributes: map[string]string{
-		"VisibilityTimeout": "5",
+		// Longer than a cold start on a loaded machine: a message whose
+		// first run outlasts it is received again, and maxReceiveCount 1
+		// would move it to the dead-letter queue before the loop starts.
+		"VisibilityTimeout": "30",
 		"RedrivePolicy":     `{"deadLetterTargetArn":"` + queueARN("loop-dlq") + `","maxReceiveCount":1}`,
 	}})
 	if err != nil {
@@ -132,10 +135,11 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 
 // deadLetters waits for a stopped loop's message on a dead-letter queue
 // and returns the bodies of the first receive that has any. The loop runs
-// 16 invocations first: the bound is generous.
+// 16 invocations first, and an SQS trigger's stopped message waits out
+// its visibility timeout: the bound is generous.
 func deadLetters(t *testing.T, qc *sqs.Client, url string) []string {
 	t.Helper()
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(150 * time.Second)
 	for {
 		out, err := qc.ReceiveMessage(context.Background(), &sqs.ReceiveMessageInput{QueueUrl: aws.String(url), WaitTimeSeconds: 5})
 		if err != nil {
