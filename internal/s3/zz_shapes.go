@@ -700,7 +700,7 @@ type Grantee struct {
 	DisplayName  *string
 	EmailAddress *string
 	ID           *string
-	Type         *string `aws:"xmlname=xsi:type,required,attr"`
+	Type         *string `aws:"xmlname=xsi:type,required,attr,xmlns=http://www.w3.org/2001/XMLSchema-instance"`
 	URI          *string
 }
 
