@@ -1,6 +1,7 @@
 package e2e_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/virga/virga/internal/e2e"
@@ -14,22 +15,66 @@ func TestS3CLIAcl(t *testing.T) {
 	env := e2e.Start(t)
 	cliOK(t, env.CLI(t, "s3api", "create-bucket", "--bucket", "acl-bucket"), "create-bucket")
 	cliOK(t, env.CLI(t, "s3api", "put-object", "--bucket", "acl-bucket", "--key", "k"), "put-object")
-	type acl struct {
-		Owner  struct{ ID string }
-		Grants []struct {
-			Grantee    struct{ ID, Type string }
-			Permission string
-		}
-	}
-	for _, args := range [][]string{
-		{"s3api", "get-bucket-acl", "--bucket", "acl-bucket"},
-		{"s3api", "get-object-acl", "--bucket", "acl-bucket", "--key", "k"},
-	} {
-		var got acl
-		cliJSON(t, env.CLI(t, args...), &got)
+	for what, got := range cliACLs(t, env, "acl-bucket", "k") {
 		if len(got.Grants) != 1 || got.Grants[0].Grantee.Type != "CanonicalUser" ||
 			got.Grants[0].Grantee.ID != got.Owner.ID || got.Grants[0].Permission != "FULL_CONTROL" {
-			t.Errorf("%s: %+v, want the owner's one FULL_CONTROL grant", args[1], got)
+			t.Errorf("%s: %+v, want the owner's one FULL_CONTROL grant", what, got)
 		}
 	}
+}
+
+// TestS3CLIAclGrants runs the put-bucket-acl and put-object-acl examples,
+// which give an ACL as x-amz-grant-* headers: the ACL becomes exactly the
+// grants listed, and a bucket with ACLs disabled (the default) refuses
+// them.
+func TestS3CLIAclGrants(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cliOK(t, env.CLI(t, "s3api", "create-bucket", "--bucket", "grants-bucket", "--object-ownership", "ObjectWriter"), "create-bucket")
+	cliOK(t, env.CLI(t, "s3api", "put-object", "--bucket", "grants-bucket", "--key", "k"), "put-object")
+	var owner struct{ Owner struct{ ID string } }
+	cliJSON(t, env.CLI(t, "s3api", "get-bucket-acl", "--bucket", "grants-bucket"), &owner)
+	const allUsers = "http://acs.amazonaws.com/groups/global/AllUsers"
+	cliOK(t, env.CLI(t, "s3api", "put-bucket-acl", "--bucket", "grants-bucket",
+		"--grant-full-control", "id="+owner.Owner.ID, "--grant-read", "uri="+allUsers), "put-bucket-acl")
+	cliOK(t, env.CLI(t, "s3api", "put-object-acl", "--bucket", "grants-bucket", "--key", "k",
+		"--grant-full-control", "id="+owner.Owner.ID, "--grant-read", "uri="+allUsers), "put-object-acl")
+	for what, got := range cliACLs(t, env, "grants-bucket", "k") {
+		if len(got.Grants) != 2 || got.Grants[0].Grantee.ID != owner.Owner.ID || got.Grants[0].Permission != "FULL_CONTROL" ||
+			got.Grants[1].Grantee.URI != allUsers || got.Grants[1].Grantee.Type != "Group" || got.Grants[1].Permission != "READ" {
+			t.Errorf("%s: %+v, want the owner's FULL_CONTROL and AllUsers' READ", what, got)
+		}
+	}
+	if res := env.CLI(t, "s3api", "put-bucket-acl", "--bucket", "grants-bucket", "--acl", "private",
+		"--grant-read", "uri="+allUsers); !strings.Contains(res.Stderr, "InvalidRequest") {
+		t.Errorf("canned ACL and grants: %+v, want InvalidRequest", res)
+	}
+	if res := env.CLI(t, "s3api", "put-bucket-acl", "--bucket", "grants-bucket",
+		"--grant-read", "everyone"); !strings.Contains(res.Stderr, "InvalidArgument") {
+		t.Errorf("malformed grant: %+v, want InvalidArgument", res)
+	}
+
+	cliOK(t, env.CLI(t, "s3api", "create-bucket", "--bucket", "enforced-bucket"), "create-bucket")
+	if res := env.CLI(t, "s3api", "put-bucket-acl", "--bucket", "enforced-bucket",
+		"--grant-read", "uri="+allUsers); !strings.Contains(res.Stderr, "AccessControlListNotSupported") {
+		t.Errorf("grants on a bucket without ACLs: %+v, want AccessControlListNotSupported", res)
+	}
+}
+
+// cliACL is what get-bucket-acl and get-object-acl print.
+type cliACL struct {
+	Owner  struct{ ID string }
+	Grants []struct {
+		Grantee    struct{ ID, URI, Type string }
+		Permission string
+	}
+}
+
+// cliACLs runs get-bucket-acl for bucket and get-object-acl for its key.
+func cliACLs(t *testing.T, env *e2e.Env, bucket, key string) map[string]cliACL {
+	t.Helper()
+	var b, o cliACL
+	cliJSON(t, env.CLI(t, "s3api", "get-bucket-acl", "--bucket", bucket), &b)
+	cliJSON(t, env.CLI(t, "s3api", "get-object-acl", "--bucket", bucket, "--key", key), &o)
+	return map[string]cliACL{"get-bucket-acl": b, "get-object-acl": o}
 }

@@ -164,7 +164,8 @@
 // Object lock, replication, SSE-C and encryption itself (SSE headers are
 // recorded and echoed; an SSE-KMS object's key must be one KMS can
 // encrypt with, and is reported by its ARN), SelectObjectContent, access points and directory buckets.
-// ACLs are recorded but not enforced; bucket policies are enforced
+// ACLs (canned, x-amz-grant-* headers or an AccessControlPolicy
+// document; grants.go) are recorded but not enforced; bucket policies are enforced
 // with --auth iam (as the resource-based policy of calls on the bucket
 // and its objects, authz.go), except on anonymous requests, browser
 // form uploads (PostObject) and the website endpoint. New buckets get

@@ -110,6 +110,9 @@ func noSuchBucket(name string) error {
 func noSuchKey(key string) error   { return ErrNoSuchKey.WithDetails(&keyDetails{Key: &key}) }
 func noSuchUpload(id string) error { return ErrNoSuchUpload.WithDetails(&uploadDetails{UploadId: &id}) }
 
+// errCannedAndGrants refuses a request that gives an ACL twice.
+var errCannedAndGrants = ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
+
 func invalidArgument(name, value, message string) error {
 	return ErrInvalidArgument.WithMessage(message).WithDetails(&argumentDetails{ArgumentName: &name, ArgumentValue: &value})
 }
