@@ -114,7 +114,9 @@
 // SHA1, SHA256; in a header or an aws-chunked trailer), checked before
 // anything is committed (BadDigest), or else S3's default full-object
 // CRC64NVME, which a multipart object gets by combining its parts'.
-// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED.
+// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED,
+// GetObjectAttributes whenever asked (op_object_attributes.go; its
+// ObjectParts gives a multipart object's part count, never the parts).
 //
 // # Store layout
 //

@@ -66,7 +66,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // does not implement.
 var unsupportedSubresources = []string{"logging", "replication",
 	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics",
-	"object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
 
 // booleanHeaders are S3's request headers of boolean type, which S3
@@ -217,6 +217,7 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "DeleteObject", HTTP: "DELETE /{Bucket}/{Key+}", Status: 204, Handler: awsproto.Handle(s.deleteObject)},
 			{Name: "GetObjectAcl", HTTP: "GET /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.getObjectAcl)},
 			{Name: "PutObjectAcl", HTTP: "PUT /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.putObjectAcl)},
+			{Name: "GetObjectAttributes", HTTP: "GET /{Bucket}/{Key+}?attributes", Handler: awsproto.Handle(s.getObjectAttributes)},
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},

@@ -59,6 +59,16 @@ type CORSRule struct {
 	MaxAgeSeconds  *int32
 }
 
+// Checksum is the Checksum shape of AWS's model.
+type Checksum struct {
+	ChecksumCRC32     *string
+	ChecksumCRC32C    *string
+	ChecksumSHA1      *string
+	ChecksumSHA256    *string
+	ChecksumCRC64NVME *string
+	ChecksumType      *string
+}
+
 // CommonPrefix is the CommonPrefix shape of AWS's model.
 type CommonPrefix struct {
 	Prefix *string
@@ -595,6 +605,45 @@ type GetObjectAclRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetObjectAttributesOutput is the GetObjectAttributesOutput shape of AWS's model.
+type GetObjectAttributesOutput struct {
+	_              struct{}   `aws:"name=GetObjectAttributesResponse"`
+	DeleteMarker   *bool      `aws:"loc=header,locname=x-amz-delete-marker"`
+	LastModified   *time.Time `aws:"loc=header,locname=Last-Modified"`
+	VersionId      *string    `aws:"loc=header,locname=x-amz-version-id"`
+	RequestCharged *string    `aws:"loc=header,locname=x-amz-request-charged"`
+	ETag           *string
+	Checksum       *Checksum
+	ObjectParts    *GetObjectAttributesParts
+	StorageClass   *string
+	ObjectSize     *int64
+}
+
+// GetObjectAttributesParts is the GetObjectAttributesParts shape of AWS's model.
+type GetObjectAttributesParts struct {
+	TotalPartsCount      *int32 `aws:"xmlname=PartsCount"`
+	PartNumberMarker     *int32
+	NextPartNumberMarker *int32
+	MaxParts             *int32
+	IsTruncated          *bool
+	Parts                []ObjectPart `aws:"xmlname=Part,flat"`
+}
+
+// GetObjectAttributesRequest is the GetObjectAttributesRequest shape of AWS's model.
+type GetObjectAttributesRequest struct {
+	Bucket               *string  `aws:"loc=uri,locname=Bucket,required"`
+	Key                  *string  `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId            *string  `aws:"loc=query,locname=versionId"`
+	MaxParts             *int32   `aws:"loc=header,locname=x-amz-max-parts"`
+	PartNumberMarker     *int32   `aws:"loc=header,locname=x-amz-part-number-marker"`
+	SSECustomerAlgorithm *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-algorithm"`
+	SSECustomerKey       *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key"`
+	SSECustomerKeyMD5    *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key-MD5"`
+	RequestPayer         *string  `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner  *string  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	ObjectAttributes     []string `aws:"loc=header,locname=x-amz-object-attributes,required"`
+}
+
 // GetObjectOutput is the GetObjectOutput shape of AWS's model.
 type GetObjectOutput struct {
 	Body                      io.ReadCloser     `aws:"loc=payload"`
@@ -1059,6 +1108,17 @@ type Object struct {
 type ObjectIdentifier struct {
 	Key       *string `aws:"required,min=1"`
 	VersionId *string
+}
+
+// ObjectPart is the ObjectPart shape of AWS's model.
+type ObjectPart struct {
+	PartNumber        *int32
+	Size              *int64
+	ChecksumCRC32     *string
+	ChecksumCRC32C    *string
+	ChecksumSHA1      *string
+	ChecksumSHA256    *string
+	ChecksumCRC64NVME *string
 }
 
 // ObjectVersion is the ObjectVersion shape of AWS's model.
