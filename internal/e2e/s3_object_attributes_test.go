@@ -85,3 +85,51 @@ func TestS3GetObjectAttributes(t *testing.T) {
 		t.Errorf("unknown attribute: %v, want InvalidArgument", err)
 	}
 }
+
+// Request payment and transfer acceleration, which tools read for every
+// bucket, report their defaults and what was set.
+func TestS3RequestPaymentAndAccelerate(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	for _, name := range []string{"settings", "dotted.bucket"} {
+		if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pay, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("settings")})
+	if err != nil || pay.Payer != s3types.PayerBucketOwner {
+		t.Fatalf("default payer = %+v, %v", pay, err)
+	}
+	acc, err := c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: aws.String("settings")})
+	if err != nil || acc.Status != "" {
+		t.Fatalf("default acceleration = %+v, %v", acc, err)
+	}
+	if _, err := c.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: aws.String("settings"),
+		RequestPaymentConfiguration: &s3types.RequestPaymentConfiguration{Payer: s3types.PayerRequester}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("settings"),
+		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusSuspended}}); err != nil {
+		t.Fatal(err)
+	}
+	pay, err = c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("settings")})
+	if err != nil || pay.Payer != s3types.PayerRequester {
+		t.Errorf("payer = %+v, %v; want Requester", pay, err)
+	}
+	acc, err = c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: aws.String("settings")})
+	if err != nil || acc.Status != s3types.BucketAccelerateStatusSuspended {
+		t.Errorf("acceleration = %+v, %v; want Suspended", acc, err)
+	}
+	var ae smithy.APIError
+	_, err = c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("dotted.bucket"),
+		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled}})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidRequest" {
+		t.Errorf("acceleration of a dotted bucket: %v, want InvalidRequest", err)
+	}
+	_, err = c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String("nosuchbucket")})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "NoSuchBucket" {
+		t.Errorf("missing bucket: %v, want NoSuchBucket", err)
+	}
+}

@@ -99,6 +99,10 @@
 // (and the -REGION, .REGION and amazonaws.com forms) to Website, which
 // answers them as S3's website endpoints do (website.go).
 //
+// Request payment and transfer acceleration (op_bucket_settings.go) are
+// recorded and reported (BucketOwner pays, and acceleration has no
+// status, until set) and change nothing.
+//
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
 // GetBucketPolicyStatus judges the policy. New buckets have ACLs

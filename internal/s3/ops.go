@@ -65,7 +65,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
 var unsupportedSubresources = []string{"logging", "replication",
-	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics",
+	"analytics", "intelligent-tiering", "inventory", "metrics",
 	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
 
@@ -177,6 +177,10 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketTagging", HTTP: "GET /{Bucket}?tagging", Handler: awsproto.Handle(s.getBucketTagging)},
 			{Name: "PutBucketTagging", HTTP: "PUT /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.putBucketTagging)},
 			{Name: "DeleteBucketTagging", Action: "s3:PutBucketTagging", HTTP: "DELETE /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteBucketTagging)},
+			{Name: "GetBucketRequestPayment", HTTP: "GET /{Bucket}?requestPayment", Handler: awsproto.Handle(s.getBucketRequestPayment)},
+			{Name: "PutBucketRequestPayment", HTTP: "PUT /{Bucket}?requestPayment", Handler: awsproto.Handle(s.putBucketRequestPayment)},
+			{Name: "GetBucketAccelerateConfiguration", Action: "s3:GetAccelerateConfiguration", HTTP: "GET /{Bucket}?accelerate", Handler: awsproto.Handle(s.getBucketAccelerateConfiguration)},
+			{Name: "PutBucketAccelerateConfiguration", Action: "s3:PutAccelerateConfiguration", HTTP: "PUT /{Bucket}?accelerate", Handler: awsproto.Handle(s.putBucketAccelerateConfiguration)},
 			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
 			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
 			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},

@@ -26,6 +26,11 @@ type AbortMultipartUploadRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// AccelerateConfiguration is the AccelerateConfiguration shape of AWS's model.
+type AccelerateConfiguration struct {
+	Status *string
+}
+
 // AccessControlPolicy is the AccessControlPolicy shape of AWS's model.
 type AccessControlPolicy struct {
 	Grants []Grant `aws:"xmlname=AccessControlList,member=Grant"`
@@ -449,6 +454,18 @@ type FilterRule struct {
 	Value *string
 }
 
+// GetBucketAccelerateConfigurationOutput is the GetBucketAccelerateConfigurationOutput shape of AWS's model.
+type GetBucketAccelerateConfigurationOutput struct {
+	_      struct{} `aws:"name=AccelerateConfiguration"`
+	Status *string
+}
+
+// GetBucketAccelerateConfigurationRequest is the GetBucketAccelerateConfigurationRequest shape of AWS's model.
+type GetBucketAccelerateConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketAclOutput is the GetBucketAclOutput shape of AWS's model.
 type GetBucketAclOutput struct {
 	_      struct{} `aws:"name=AccessControlPolicy"`
@@ -544,6 +561,18 @@ type GetBucketPolicyStatusOutput struct {
 
 // GetBucketPolicyStatusRequest is the GetBucketPolicyStatusRequest shape of AWS's model.
 type GetBucketPolicyStatusRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketRequestPaymentOutput is the GetBucketRequestPaymentOutput shape of AWS's model.
+type GetBucketRequestPaymentOutput struct {
+	_     struct{} `aws:"name=RequestPaymentConfiguration"`
+	Payer *string
+}
+
+// GetBucketRequestPaymentRequest is the GetBucketRequestPaymentRequest shape of AWS's model.
+type GetBucketRequestPaymentRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -1176,6 +1205,14 @@ type PublicAccessBlockConfiguration struct {
 	RestrictPublicBuckets *bool
 }
 
+// PutBucketAccelerateConfigurationRequest is the PutBucketAccelerateConfigurationRequest shape of AWS's model.
+type PutBucketAccelerateConfigurationRequest struct {
+	Bucket                  *string                  `aws:"loc=uri,locname=Bucket,required"`
+	AccelerateConfiguration *AccelerateConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	ChecksumAlgorithm       *string                  `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+}
+
 // PutBucketAclRequest is the PutBucketAclRequest shape of AWS's model.
 type PutBucketAclRequest struct {
 	ACL                 *string              `aws:"loc=header,locname=x-amz-acl"`
@@ -1241,6 +1278,15 @@ type PutBucketPolicyRequest struct {
 	ConfirmRemoveSelfBucketAccess *bool   `aws:"loc=header,locname=x-amz-confirm-remove-self-bucket-access"`
 	Policy                        *string `aws:"loc=payload,required"`
 	ExpectedBucketOwner           *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketRequestPaymentRequest is the PutBucketRequestPaymentRequest shape of AWS's model.
+type PutBucketRequestPaymentRequest struct {
+	Bucket                      *string                      `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5                  *string                      `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm           *string                      `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	RequestPaymentConfiguration *RequestPaymentConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner         *string                      `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutBucketTaggingRequest is the PutBucketTaggingRequest shape of AWS's model.
@@ -1406,6 +1452,11 @@ type Redirect struct {
 type RedirectAllRequestsTo struct {
 	HostName *string `aws:"required"`
 	Protocol *string
+}
+
+// RequestPaymentConfiguration is the RequestPaymentConfiguration shape of AWS's model.
+type RequestPaymentConfiguration struct {
+	Payer *string `aws:"required"`
 }
 
 // RoutingRule is the RoutingRule shape of AWS's model.

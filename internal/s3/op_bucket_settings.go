@@ -1,0 +1,55 @@
+package s3
+
+import (
+	"context"
+	"strings"
+)
+
+// Request payment and transfer acceleration are recorded and reported,
+// as S3 reports them, and change nothing: every request is the bucket
+// owner's to pay, and there is no accelerated endpoint.
+
+func (s *Service) getBucketRequestPayment(_ context.Context, in *GetBucketRequestPaymentRequest) (*GetBucketRequestPaymentOutput, error) {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	payer := "BucketOwner"
+	if b.Payer != "" {
+		payer = b.Payer
+	}
+	return &GetBucketRequestPaymentOutput{Payer: &payer}, nil
+}
+
+func (s *Service) putBucketRequestPayment(_ context.Context, in *PutBucketRequestPaymentRequest) (*struct{}, error) {
+	c := in.RequestPaymentConfiguration
+	if c == nil || c.Payer == nil || *c.Payer != "Requester" && *c.Payer != "BucketOwner" {
+		return nil, ErrMalformedXML
+	}
+	payer := *c.Payer
+	if payer == "BucketOwner" {
+		payer = "" // the default
+	}
+	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Payer = payer; return nil })
+}
+
+// getBucketAccelerateConfiguration reports the status last set; a bucket
+// never given one answers without a Status, as S3 does.
+func (s *Service) getBucketAccelerateConfiguration(_ context.Context, in *GetBucketAccelerateConfigurationRequest) (*GetBucketAccelerateConfigurationOutput, error) {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &GetBucketAccelerateConfigurationOutput{Status: optStr(b.Accelerate)}, nil
+}
+
+func (s *Service) putBucketAccelerateConfiguration(_ context.Context, in *PutBucketAccelerateConfigurationRequest) (*struct{}, error) {
+	c := in.AccelerateConfiguration
+	if c == nil || c.Status == nil || *c.Status != "Enabled" && *c.Status != "Suspended" {
+		return nil, ErrMalformedXML
+	}
+	if strings.Contains(*in.Bucket, ".") {
+		return nil, ErrInvalidRequest.WithMessage("S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
+	}
+	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Accelerate = *c.Status; return nil })
+}
