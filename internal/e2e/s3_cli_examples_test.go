@@ -78,3 +78,31 @@ func cliACLs(t *testing.T, env *e2e.Env, bucket, key string) map[string]cliACL {
 	cliJSON(t, env.CLI(t, "s3api", "get-object-acl", "--bucket", bucket, "--key", key), &o)
 	return map[string]cliACL{"get-bucket-acl": b, "get-object-acl": o}
 }
+
+// TestS3CLILogging runs the put-bucket-logging and get-bucket-logging
+// examples: the logging status is recorded and reported, an empty
+// status turns it off, and a target bucket that does not exist is
+// refused.
+func TestS3CLILogging(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	cliOK(t, env.CLI(t, "s3api", "create-bucket", "--bucket", "logged"), "create-bucket")
+	if out := cliOK(t, env.CLI(t, "s3api", "get-bucket-logging", "--bucket", "logged"), "get-bucket-logging"); strings.TrimSpace(out) != "" {
+		t.Errorf("logging of a new bucket: %q, want nothing", out)
+	}
+	cliOK(t, env.CLI(t, "s3api", "put-bucket-logging", "--bucket", "logged", "--bucket-logging-status",
+		`{"LoggingEnabled":{"TargetBucket":"logged","TargetPrefix":"Logs/"}}`), "put-bucket-logging")
+	var got struct{ LoggingEnabled struct{ TargetBucket, TargetPrefix string } }
+	cliJSON(t, env.CLI(t, "s3api", "get-bucket-logging", "--bucket", "logged"), &got)
+	if got.LoggingEnabled.TargetBucket != "logged" || got.LoggingEnabled.TargetPrefix != "Logs/" {
+		t.Errorf("get-bucket-logging = %+v", got)
+	}
+	if res := env.CLI(t, "s3api", "put-bucket-logging", "--bucket", "logged", "--bucket-logging-status",
+		`{"LoggingEnabled":{"TargetBucket":"nowhere","TargetPrefix":"Logs/"}}`); !strings.Contains(res.Stderr, "InvalidTargetBucketForLogging") {
+		t.Errorf("missing target: %+v, want InvalidTargetBucketForLogging", res)
+	}
+	cliOK(t, env.CLI(t, "s3api", "put-bucket-logging", "--bucket", "logged", "--bucket-logging-status", "{}"), "logging off")
+	if out := cliOK(t, env.CLI(t, "s3api", "get-bucket-logging", "--bucket", "logged"), "get-bucket-logging"); strings.TrimSpace(out) != "" {
+		t.Errorf("logging turned off: %q, want nothing", out)
+	}
+}

@@ -99,9 +99,10 @@
 // (and the -REGION, .REGION and amazonaws.com forms) to Website, which
 // answers them as S3's website endpoints do (website.go).
 //
-// Request payment and transfer acceleration (op_bucket_settings.go) are
-// recorded and reported (BucketOwner pays, and acceleration has no
-// status, until set) and change nothing.
+// Request payment, transfer acceleration and server access logging
+// (op_bucket_settings.go) are recorded and reported (BucketOwner pays,
+// acceleration has no status and logging is off, until set) and change
+// nothing: no access log is written.
 //
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
@@ -196,7 +197,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?logging, ?replication and the
+// subresource virga does not serve (?replication, ?object-lock and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

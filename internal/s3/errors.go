@@ -34,6 +34,8 @@ var (
 	ErrKeyTooLong                    = apierr.New("KeyTooLongError", http.StatusBadRequest, "Your key is too long")
 	ErrMalformedPOSTRequest          = apierr.New("MalformedPOSTRequest", http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data.")
 	ErrMaxPostPreDataLengthExceeded  = apierr.New("MaxPostPreDataLengthExceededError", http.StatusBadRequest, "Your POST request fields preceding the upload file were too large.")
+	ErrInvalidTargetBucketForLogging = apierr.New("InvalidTargetBucketForLogging", http.StatusBadRequest, "The target bucket for logging does not exist")
+	ErrCrossLocationLogging          = apierr.New("CrossLocationLoggingProhibited", http.StatusForbidden, "Cross S3 location logging not allowed.")
 	ErrMalformedXML                  = apierr.New("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema")
 	ErrMethodNotAllowed              = apierr.New("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource.")
 	ErrMissingContentLength          = apierr.New("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")

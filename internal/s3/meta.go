@@ -76,6 +76,9 @@ type bucketRecord struct {
 	// set); both are recorded and change nothing (op_bucket_settings.go).
 	Payer      string `json:"payer,omitempty"`
 	Accelerate string `json:"accelerate,omitempty"`
+	// Logging is the server access logging PutBucketLogging set; nil is
+	// off.
+	Logging *LoggingEnabled `json:"logging,omitempty"`
 }
 
 type tag struct {

@@ -53,3 +53,40 @@ func (s *Service) putBucketAccelerateConfiguration(_ context.Context, in *PutBuc
 	}
 	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Accelerate = *c.Status; return nil })
 }
+
+// Server access logging is recorded and reported; no log is written.
+
+func (s *Service) getBucketLogging(_ context.Context, in *GetBucketLoggingRequest) (*GetBucketLoggingOutput, error) {
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &GetBucketLoggingOutput{LoggingEnabled: b.Logging}, nil
+}
+
+// putBucketLogging sets the bucket's logging, or turns it off with an
+// empty BucketLoggingStatus. The target bucket must exist in the same
+// region, as S3 requires.
+func (s *Service) putBucketLogging(_ context.Context, in *PutBucketLoggingRequest) (*struct{}, error) {
+	if in.BucketLoggingStatus == nil {
+		return nil, ErrMalformedXML
+	}
+	b, err := s.bucket(s.store, *in.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	le := in.BucketLoggingStatus.LoggingEnabled
+	if le != nil {
+		if le.TargetBucket == nil || le.TargetPrefix == nil {
+			return nil, ErrMalformedXML
+		}
+		target, err := s.bucket(s.store, *le.TargetBucket)
+		if err != nil {
+			return nil, ErrInvalidTargetBucketForLogging
+		}
+		if target.Region != b.Region {
+			return nil, ErrCrossLocationLogging
+		}
+	}
+	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Logging = le; return nil })
+}

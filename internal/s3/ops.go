@@ -64,7 +64,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
 // path), so it is answered NotImplemented, as S3 answers a feature it
 // does not implement.
-var unsupportedSubresources = []string{"logging", "replication",
+var unsupportedSubresources = []string{"replication",
 	"analytics", "intelligent-tiering", "inventory", "metrics",
 	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
@@ -181,6 +181,8 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "PutBucketRequestPayment", HTTP: "PUT /{Bucket}?requestPayment", Handler: awsproto.Handle(s.putBucketRequestPayment)},
 			{Name: "GetBucketAccelerateConfiguration", Action: "s3:GetAccelerateConfiguration", HTTP: "GET /{Bucket}?accelerate", Handler: awsproto.Handle(s.getBucketAccelerateConfiguration)},
 			{Name: "PutBucketAccelerateConfiguration", Action: "s3:PutAccelerateConfiguration", HTTP: "PUT /{Bucket}?accelerate", Handler: awsproto.Handle(s.putBucketAccelerateConfiguration)},
+			{Name: "GetBucketLogging", HTTP: "GET /{Bucket}?logging", Handler: awsproto.Handle(s.getBucketLogging)},
+			{Name: "PutBucketLogging", HTTP: "PUT /{Bucket}?logging", Handler: awsproto.Handle(s.putBucketLogging)},
 			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
 			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
 			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},

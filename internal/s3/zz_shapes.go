@@ -49,6 +49,11 @@ type BucketLifecycleConfiguration struct {
 	Rules []LifecycleRule `aws:"xmlname=Rule,required,flat"`
 }
 
+// BucketLoggingStatus is the BucketLoggingStatus shape of AWS's model.
+type BucketLoggingStatus struct {
+	LoggingEnabled *LoggingEnabled
+}
+
 // CORSConfiguration is the CORSConfiguration shape of AWS's model.
 type CORSConfiguration struct {
 	CORSRules []CORSRule `aws:"xmlname=CORSRule,required,flat"`
@@ -522,6 +527,18 @@ type GetBucketLocationOutput struct {
 
 // GetBucketLocationRequest is the GetBucketLocationRequest shape of AWS's model.
 type GetBucketLocationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketLoggingOutput is the GetBucketLoggingOutput shape of AWS's model.
+type GetBucketLoggingOutput struct {
+	_              struct{} `aws:"name=BucketLoggingStatus"`
+	LoggingEnabled *LoggingEnabled
+}
+
+// GetBucketLoggingRequest is the GetBucketLoggingRequest shape of AWS's model.
+type GetBucketLoggingRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -1071,6 +1088,14 @@ type ListPartsRequest struct {
 	SSECustomerKeyMD5    *string `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key-MD5"`
 }
 
+// LoggingEnabled is the LoggingEnabled shape of AWS's model.
+type LoggingEnabled struct {
+	TargetBucket          *string       `aws:"required"`
+	TargetGrants          []TargetGrant `aws:"member=Grant"`
+	TargetPrefix          *string       `aws:"required"`
+	TargetObjectKeyFormat *TargetObjectKeyFormat
+}
+
 // MultipartUpload is the MultipartUpload shape of AWS's model.
 type MultipartUpload struct {
 	UploadId          *string
@@ -1192,6 +1217,11 @@ type Part struct {
 	ChecksumCRC64NVME *string
 }
 
+// PartitionedPrefix is the PartitionedPrefix shape of AWS's model.
+type PartitionedPrefix struct {
+	PartitionDateSource *string
+}
+
 // PolicyStatus is the PolicyStatus shape of AWS's model.
 type PolicyStatus struct {
 	IsPublic *bool
@@ -1252,6 +1282,15 @@ type PutBucketLifecycleConfigurationRequest struct {
 	ChecksumAlgorithm      *string                       `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
 	LifecycleConfiguration *BucketLifecycleConfiguration `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
 	ExpectedBucketOwner    *string                       `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketLoggingRequest is the PutBucketLoggingRequest shape of AWS's model.
+type PutBucketLoggingRequest struct {
+	Bucket              *string              `aws:"loc=uri,locname=Bucket,required"`
+	BucketLoggingStatus *BucketLoggingStatus `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
@@ -1487,6 +1526,10 @@ type ServerSideEncryptionRule struct {
 	BucketKeyEnabled                   *bool
 }
 
+// SimplePrefix is the SimplePrefix shape of AWS's model.
+type SimplePrefix struct {
+}
+
 // Tag is the Tag shape of AWS's model.
 type Tag struct {
 	Key   *string `aws:"required,min=1"`
@@ -1496,6 +1539,18 @@ type Tag struct {
 // Tagging is the Tagging shape of AWS's model.
 type Tagging struct {
 	TagSet []Tag `aws:"required,member=Tag"`
+}
+
+// TargetGrant is the TargetGrant shape of AWS's model.
+type TargetGrant struct {
+	Grantee    *Grantee
+	Permission *string
+}
+
+// TargetObjectKeyFormat is the TargetObjectKeyFormat shape of AWS's model.
+type TargetObjectKeyFormat struct {
+	SimplePrefix      *SimplePrefix
+	PartitionedPrefix *PartitionedPrefix
 }
 
 // TopicConfiguration is the TopicConfiguration shape of AWS's model.
