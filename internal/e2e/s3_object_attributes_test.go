@@ -133,3 +133,36 @@ func TestS3RequestPaymentAndAccelerate(t *testing.T) {
 		t.Errorf("missing bucket: %v, want NoSuchBucket", err)
 	}
 }
+
+// GetObjectLockConfiguration reports a bucket created with Object Lock
+// and ObjectLockConfigurationNotFoundError for one without; setting a
+// configuration, which virga does not serve, stays NotImplemented.
+func TestS3GetObjectLockConfiguration(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("locked"), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("unlocked")}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("locked")})
+	if err != nil || got.ObjectLockConfiguration == nil || got.ObjectLockConfiguration.ObjectLockEnabled != s3types.ObjectLockEnabledEnabled {
+		t.Fatalf("locked bucket: %+v, %v", got, err)
+	}
+	var ae smithy.APIError
+	_, err = c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("unlocked")})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "ObjectLockConfigurationNotFoundError" {
+		t.Errorf("bucket without Object Lock: %v, want ObjectLockConfigurationNotFoundError", err)
+	}
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("locked"),
+		ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "NotImplemented" {
+		t.Errorf("PutObjectLockConfiguration: %v, want NotImplemented", err)
+	}
+	if _, err := c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("locked")}); err != nil {
+		t.Errorf("bucket after the refused PUT: %v", err)
+	}
+}

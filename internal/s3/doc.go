@@ -102,7 +102,9 @@
 // Request payment, transfer acceleration and server access logging
 // (op_bucket_settings.go) are recorded and reported (BucketOwner pays,
 // acceleration has no status and logging is off, until set) and change
-// nothing: no access log is written.
+// nothing: no access log is written. GetObjectLockConfiguration reports
+// whether a bucket was created with Object Lock; no default retention is
+// kept (PutObjectLockConfiguration is not served).
 //
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and

@@ -36,6 +36,7 @@ var (
 	ErrMaxPostPreDataLengthExceeded  = apierr.New("MaxPostPreDataLengthExceededError", http.StatusBadRequest, "Your POST request fields preceding the upload file were too large.")
 	ErrInvalidTargetBucketForLogging = apierr.New("InvalidTargetBucketForLogging", http.StatusBadRequest, "The target bucket for logging does not exist")
 	ErrCrossLocationLogging          = apierr.New("CrossLocationLoggingProhibited", http.StatusForbidden, "Cross S3 location logging not allowed.")
+	ErrNoObjectLockConfiguration     = apierr.New("ObjectLockConfigurationNotFoundError", http.StatusNotFound, "Object Lock configuration does not exist for this bucket")
 	ErrMalformedXML                  = apierr.New("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema")
 	ErrMethodNotAllowed              = apierr.New("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource.")
 	ErrMissingContentLength          = apierr.New("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")

@@ -309,6 +309,13 @@ type CreateMultipartUploadRequest struct {
 	ChecksumType              *string           `aws:"loc=header,locname=x-amz-checksum-type"`
 }
 
+// DefaultRetention is the DefaultRetention shape of AWS's model.
+type DefaultRetention struct {
+	Mode  *string
+	Days  *int32
+	Years *int32
+}
+
 // Delete is the Delete shape of AWS's model.
 type Delete struct {
 	Objects []ObjectIdentifier `aws:"xmlname=Object,required,flat"`
@@ -688,6 +695,17 @@ type GetObjectAttributesRequest struct {
 	RequestPayer         *string  `aws:"loc=header,locname=x-amz-request-payer"`
 	ExpectedBucketOwner  *string  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 	ObjectAttributes     []string `aws:"loc=header,locname=x-amz-object-attributes,required"`
+}
+
+// GetObjectLockConfigurationOutput is the GetObjectLockConfigurationOutput shape of AWS's model.
+type GetObjectLockConfigurationOutput struct {
+	ObjectLockConfiguration *ObjectLockConfiguration `aws:"loc=payload"`
+}
+
+// GetObjectLockConfigurationRequest is the GetObjectLockConfigurationRequest shape of AWS's model.
+type GetObjectLockConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // GetObjectOutput is the GetObjectOutput shape of AWS's model.
@@ -1162,6 +1180,17 @@ type Object struct {
 type ObjectIdentifier struct {
 	Key       *string `aws:"required,min=1"`
 	VersionId *string
+}
+
+// ObjectLockConfiguration is the ObjectLockConfiguration shape of AWS's model.
+type ObjectLockConfiguration struct {
+	ObjectLockEnabled *string
+	Rule              *ObjectLockRule
+}
+
+// ObjectLockRule is the ObjectLockRule shape of AWS's model.
+type ObjectLockRule struct {
+	DefaultRetention *DefaultRetention
 }
 
 // ObjectPart is the ObjectPart shape of AWS's model.
