@@ -126,8 +126,9 @@ func (s *Service) describe(a *alarm) MetricAlarm {
 		OKActions:                          orEmpty(a.OKActions), AlarmActions: orEmpty(a.AlarmActions),
 		InsufficientDataActions: orEmpty(a.InsufficientDataActions),
 		StateValue:              ptr(StateValue(a.State)), StateReason: ptr(a.StateReason),
-		StateUpdatedTimestamp: ptr(time.UnixMilli(a.StateUpdated).UTC()),
-		EvaluationPeriods:     ptr(a.EvaluationPeriods), Threshold: ptr(a.Threshold),
+		StateUpdatedTimestamp:      ptr(time.UnixMilli(a.StateUpdated).UTC()),
+		StateTransitionedTimestamp: ptr(time.UnixMilli(a.StateTransitioned).UTC()),
+		EvaluationPeriods:          ptr(a.EvaluationPeriods), Threshold: ptr(a.Threshold),
 		ComparisonOperator: ptr(ComparisonOperator(a.ComparisonOperator)),
 	}
 	if len(a.Metrics) > 0 {

@@ -167,3 +167,53 @@ func TestCloudWatchAlarmFakeClock(t *testing.T) {
 		t.Errorf("after delete %v %+v", err, out)
 	}
 }
+
+// A metric alarm reports when its state last changed
+// (StateTransitionedTimestamp) apart from when its state was last
+// updated (StateUpdatedTimestamp), which a new reason alone moves.
+func TestCloudWatchAlarmStateTransitioned(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, e2e.WithFakeClock())
+	ctx := context.Background()
+	cw := cloudwatch.NewFromConfig(env.Config)
+	start := env.Clock.Now().UTC().Truncate(time.Millisecond)
+	if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName: aws.String("cpu-mon"), Namespace: aws.String("AWS/EC2"), MetricName: aws.String("CPUUtilization"),
+		Statistic: cwtypes.StatisticAverage, Period: aws.Int32(300), EvaluationPeriods: aws.Int32(2), Threshold: aws.Float64(70),
+		ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	describe := func() cwtypes.MetricAlarm {
+		t.Helper()
+		out, err := cw.DescribeAlarms(ctx, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{"cpu-mon"}})
+		if err != nil || len(out.MetricAlarms) != 1 {
+			t.Fatalf("DescribeAlarms: %+v, %v", out, err)
+		}
+		return out.MetricAlarms[0]
+	}
+	setState := func(reason string) {
+		t.Helper()
+		if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("cpu-mon"),
+			StateValue: cwtypes.StateValueOk, StateReason: aws.String(reason)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	times := func(a cwtypes.MetricAlarm) (updated, transitioned time.Time) {
+		t.Helper()
+		if a.StateUpdatedTimestamp == nil || a.StateTransitionedTimestamp == nil {
+			t.Fatalf("alarm %+v lacks a state timestamp", a)
+		}
+		return *a.StateUpdatedTimestamp, *a.StateTransitionedTimestamp
+	}
+	if u, tr := times(describe()); !u.Equal(start) || !tr.Equal(start) {
+		t.Errorf("new alarm: updated %v, transitioned %v, want both %v", u, tr, start)
+	}
+	env.Clock.Set(start.Add(time.Minute))
+	setState("initializing")
+	env.Clock.Set(start.Add(2 * time.Minute))
+	setState("still fine")
+	if u, tr := times(describe()); !u.Equal(start.Add(2*time.Minute)) || !tr.Equal(start.Add(time.Minute)) {
+		t.Errorf("after OK twice: updated %v, transitioned %v, want %v and %v", u, tr, start.Add(2*time.Minute), start.Add(time.Minute))
+	}
+}

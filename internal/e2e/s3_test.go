@@ -179,8 +179,6 @@ func TestS3Buckets(t *testing.T) {
 
 	// Subresources virga does not serve are NotImplemented, not another
 	// operation on the same path.
-	_, err = c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("photos")})
-	expectAPIError(t, err, "NotImplemented", 501)
 	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("photos")})
 	expectAPIError(t, err, "NotImplemented", 501)
 

@@ -325,4 +325,17 @@ func TestXRayCLI(t *testing.T) {
 	if len(sums.TraceSummaries) != 1 || sums.TraceSummaries[0].Id != id || !sums.TraceSummaries[0].HasError || sums.TraceSummaries[0].ResponseTime != 0.5 {
 		t.Fatalf("get-trace-summaries = %+v", sums)
 	}
+
+	// The create-group example scopes a filter to one service's segments.
+	var group struct{ Group struct{ GroupName, FilterExpression string } }
+	cliJSON(t, env.CLI(t, "xray", "create-group", "--group-name", "AdminGroup",
+		"--filter-expression", `service("cli") {fault OR error}`), &group)
+	if group.Group.GroupName != "AdminGroup" || group.Group.FilterExpression != `service("cli") {fault OR error}` {
+		t.Errorf("create-group = %+v", group)
+	}
+	cliJSON(t, env.CLI(t, "xray", "get-trace-summaries", "--start-time", fmt.Sprint(now.Unix()-60), "--end-time", fmt.Sprint(now.Unix()+60),
+		"--filter-expression", `service("cli") { error } AND NOT service("cli") { fault }`), &sums)
+	if len(sums.TraceSummaries) != 1 || sums.TraceSummaries[0].Id != id {
+		t.Errorf("get-trace-summaries by the service's error = %+v", sums)
+	}
 }

@@ -102,6 +102,13 @@
 // (and the -REGION, .REGION and amazonaws.com forms) to Website, which
 // answers them as S3's website endpoints do (website.go).
 //
+// Request payment, transfer acceleration and server access logging
+// (op_bucket_settings.go) are recorded and reported (BucketOwner pays,
+// acceleration has no status and logging is off, until set) and change
+// nothing: no access log is written. GetObjectLockConfiguration reports
+// whether a bucket was created with Object Lock; no default retention is
+// kept (PutObjectLockConfiguration is not served).
+//
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
 // GetBucketPolicyStatus judges the policy. New buckets have ACLs
@@ -117,7 +124,9 @@
 // SHA1, SHA256; in a header or an aws-chunked trailer), checked before
 // anything is committed (BadDigest), or else S3's default full-object
 // CRC64NVME, which a multipart object gets by combining its parts'.
-// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED.
+// GetObject and HeadObject return it with x-amz-checksum-mode: ENABLED,
+// GetObjectAttributes whenever asked (op_object_attributes.go; its
+// ObjectParts gives a multipart object's part count, never the parts).
 //
 // # Store layout
 //
@@ -167,7 +176,8 @@
 // Object lock, replication, SSE-C and encryption itself (SSE headers are
 // recorded and echoed; an SSE-KMS object's key must be one KMS can
 // encrypt with, and is reported by its ARN), SelectObjectContent, access points and directory buckets.
-// ACLs are recorded but not enforced; bucket policies are enforced
+// ACLs (canned, x-amz-grant-* headers or an AccessControlPolicy
+// document; grants.go) are recorded but not enforced; bucket policies are enforced
 // with --auth iam (as the resource-based policy of calls on the bucket
 // and its objects, authz.go), except on anonymous requests, browser
 // form uploads (PostObject) and the website endpoint. New buckets get
@@ -192,7 +202,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?logging, ?replication and the
+// subresource virga does not serve (?replication, ?object-lock and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

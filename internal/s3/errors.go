@@ -34,6 +34,9 @@ var (
 	ErrKeyTooLong                    = apierr.New("KeyTooLongError", http.StatusBadRequest, "Your key is too long")
 	ErrMalformedPOSTRequest          = apierr.New("MalformedPOSTRequest", http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data.")
 	ErrMaxPostPreDataLengthExceeded  = apierr.New("MaxPostPreDataLengthExceededError", http.StatusBadRequest, "Your POST request fields preceding the upload file were too large.")
+	ErrInvalidTargetBucketForLogging = apierr.New("InvalidTargetBucketForLogging", http.StatusBadRequest, "The target bucket for logging does not exist")
+	ErrCrossLocationLogging          = apierr.New("CrossLocationLoggingProhibited", http.StatusForbidden, "Cross S3 location logging not allowed.")
+	ErrNoObjectLockConfiguration     = apierr.New("ObjectLockConfigurationNotFoundError", http.StatusNotFound, "Object Lock configuration does not exist for this bucket")
 	ErrMalformedXML                  = apierr.New("MalformedXML", http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema")
 	ErrMethodNotAllowed              = apierr.New("MethodNotAllowed", http.StatusMethodNotAllowed, "The specified method is not allowed against this resource.")
 	ErrMissingContentLength          = apierr.New("MissingContentLength", http.StatusLengthRequired, "You must provide the Content-Length HTTP header.")
@@ -109,6 +112,9 @@ func noSuchBucket(name string) error {
 }
 func noSuchKey(key string) error   { return ErrNoSuchKey.WithDetails(&keyDetails{Key: &key}) }
 func noSuchUpload(id string) error { return ErrNoSuchUpload.WithDetails(&uploadDetails{UploadId: &id}) }
+
+// errCannedAndGrants refuses a request that gives an ACL twice.
+var errCannedAndGrants = ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
 
 func invalidArgument(name, value, message string) error {
 	return ErrInvalidArgument.WithMessage(message).WithDetails(&argumentDetails{ArgumentName: &name, ArgumentValue: &value})

@@ -71,6 +71,14 @@ type bucketRecord struct {
 	Website *WebsiteConfiguration `json:"website,omitempty"`
 	// PublicAccessBlock is the bucket's public access block; nil is none.
 	PublicAccessBlock *PublicAccessBlockConfiguration `json:"publicAccessBlock,omitempty"`
+	// Payer is who pays for requests (Requester; "" is BucketOwner)
+	// and Accelerate the transfer acceleration status ("" is never
+	// set); both are recorded and change nothing (op_bucket_settings.go).
+	Payer      string `json:"payer,omitempty"`
+	Accelerate string `json:"accelerate,omitempty"`
+	// Logging is the server access logging PutBucketLogging set; nil is
+	// off.
+	Logging *LoggingEnabled `json:"logging,omitempty"`
 }
 
 type tag struct {

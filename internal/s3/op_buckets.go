@@ -68,12 +68,20 @@ func (s *Service) createBucket(ctx context.Context, in *CreateBucketRequest) (*C
 		// "By default, ACLs are disabled for new buckets."
 		b.Ownership = ownershipEnforced
 	}
-	if aclsDisabled(b) && (strDeref(in.ACL) != "" && *in.ACL != "private" || in.GrantFullControl != nil || in.GrantRead != nil ||
-		in.GrantReadACP != nil || in.GrantWrite != nil || in.GrantWriteACP != nil) {
+	grants := grantHeaders{in.GrantFullControl, in.GrantRead, in.GrantReadACP, in.GrantWrite, in.GrantWriteACP}
+	if in.ACL != nil && grants.any() {
+		return nil, errCannedAndGrants
+	}
+	if aclsDisabled(b) && (strDeref(in.ACL) != "" && *in.ACL != "private" || grants.any()) {
 		return nil, ErrInvalidBucketACLWithOwnership
 	}
 	if acl := strDeref(in.ACL); acl != "" {
 		b.ACL = s.cannedACL(acl)
+	} else if grants.any() {
+		var err error
+		if b.ACL, err = s.grantACL(grants); err != nil {
+			return nil, err
+		}
 	}
 	if b.ObjectLock {
 		b.Versioning = "Enabled"
@@ -387,9 +395,18 @@ func (s *Service) getBucketAcl(_ context.Context, in *GetBucketAclRequest) (*Get
 
 func (s *Service) putBucketAcl(_ context.Context, in *PutBucketAclRequest) (*struct{}, error) {
 	var acl *AccessControlPolicy
+	grants := grantHeaders{in.GrantFullControl, in.GrantRead, in.GrantReadACP, in.GrantWrite, in.GrantWriteACP}
 	switch {
-	case in.ACL != nil && in.AccessControlPolicy != nil:
-		return nil, ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
+	case in.ACL != nil && (in.AccessControlPolicy != nil || grants.any()):
+		return nil, errCannedAndGrants
+	case grants.any():
+		if b, err := s.bucket(s.store, *in.Bucket); err == nil && aclsDisabled(b) {
+			return nil, errACLNotSupported
+		}
+		var err error
+		if acl, err = s.grantACL(grants); err != nil {
+			return nil, err
+		}
 	case in.ACL != nil:
 		if !slices.Contains(cannedACLs, *in.ACL) {
 			return nil, invalidArgument("x-amz-acl", *in.ACL, "")

@@ -151,7 +151,7 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	} else {
 		tags = src.Tags
 	}
-	acl, err := s.objectACL(*in.Bucket, in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL, grantHeaders{FullControl: in.GrantFullControl, Read: in.GrantRead, ReadACP: in.GrantReadACP, WriteACP: in.GrantWriteACP})
 	if err != nil {
 		return nil, err
 	}

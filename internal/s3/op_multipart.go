@@ -93,7 +93,7 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 	case alg != "" && ctype == "":
 		ctype = checksumComposite
 	}
-	acl, err := s.objectACL(*in.Bucket, in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL, grantHeaders{FullControl: in.GrantFullControl, Read: in.GrantRead, ReadACP: in.GrantReadACP, WriteACP: in.GrantWriteACP})
 	if err != nil {
 		return nil, err
 	}

@@ -6,14 +6,26 @@ import (
 )
 
 // Object ACLs are recorded and reported, as buckets' are, not enforced:
-// a write's x-amz-acl (PutObject, CopyObject, CreateMultipartUpload, a
-// form upload's acl field) and PutObjectAcl set an object's list, which
+// a write's x-amz-acl or x-amz-grant-* headers (PutObject, CopyObject,
+// CreateMultipartUpload; a form upload's acl field) and PutObjectAcl set
+// an object's list, which
 // GetObjectAcl returns; an object given none is private (its owner has
 // FULL_CONTROL). They act on an object's current version.
 
-// objectACL is the list a write's canned ACL gives an object; nil (none
-// asked) is private.
-func (s *Service) objectACL(bucket string, canned *string) (*AccessControlPolicy, error) {
+// objectACL is the list a write's canned ACL or grant headers give an
+// object; nil (neither asked) is private.
+func (s *Service) objectACL(bucket string, canned *string, grants grantHeaders) (*AccessControlPolicy, error) {
+	if canned != nil && grants.any() {
+		return nil, errCannedAndGrants
+	}
+	if grants.any() {
+		if b, err := s.bucket(s.store, bucket); err == nil {
+			if err := checkACL(b, "", true, ""); err != nil {
+				return nil, err
+			}
+		}
+		return s.grantACL(grants)
+	}
 	if canned == nil || *canned == "" {
 		return nil, nil
 	}
@@ -48,12 +60,13 @@ func (s *Service) getObjectAcl(_ context.Context, in *GetObjectAclRequest) (*Get
 
 func (s *Service) putObjectAcl(ctx context.Context, in *PutObjectAclRequest) (*PutObjectAclOutput, error) {
 	var acl *AccessControlPolicy
+	grants := grantHeaders{in.GrantFullControl, in.GrantRead, in.GrantReadACP, in.GrantWrite, in.GrantWriteACP}
 	switch {
 	case in.ACL != nil && in.AccessControlPolicy != nil:
-		return nil, ErrInvalidRequest.WithMessage("Specifying both Canned ACLs and Header Grants is not allowed")
-	case in.ACL != nil:
+		return nil, errCannedAndGrants
+	case in.ACL != nil || grants.any():
 		var err error
-		if acl, err = s.objectACL(*in.Bucket, in.ACL); err != nil {
+		if acl, err = s.objectACL(*in.Bucket, in.ACL, grants); err != nil {
 			return nil, err
 		}
 	case in.AccessControlPolicy != nil:

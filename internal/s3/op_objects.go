@@ -113,7 +113,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	if err != nil {
 		return nil, err
 	}
-	acl, err := s.objectACL(*in.Bucket, in.ACL)
+	acl, err := s.objectACL(*in.Bucket, in.ACL, grantHeaders{FullControl: in.GrantFullControl, Read: in.GrantRead, ReadACP: in.GrantReadACP, WriteACP: in.GrantWriteACP})
 	if err != nil {
 		return nil, err
 	}

@@ -141,7 +141,7 @@ func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObj
 	}
 	var acl *AccessControlPolicy
 	if v, ok := fields["acl"]; ok {
-		if acl, err = s.objectACL(bucket, &v); err != nil {
+		if acl, err = s.objectACL(bucket, &v, grantHeaders{}); err != nil {
 			return nil, err
 		}
 	}

@@ -36,7 +36,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 	}
 	if q := c.Request.URL.Query(); len(q) > 0 {
 		for _, sub := range unsupportedSubresources {
-			if q.Has(sub) {
+			if q.Has(sub) && !servesSubresource(c.Op, sub) {
 				c.Op, c.Params = nil, nil
 				return ErrNotImplemented
 			}
@@ -60,14 +60,29 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 }
 
 // unsupportedSubresources are the query parameters that name S3
-// subresources virga does not serve. A request for one would otherwise
-// match a plainer route (GET /{Bucket}?lifecycle is ListObjects'
-// path), so it is answered NotImplemented, as S3 answers a feature it
-// does not implement.
-var unsupportedSubresources = []string{"logging", "replication",
-	"requestPayment", "accelerate", "analytics", "intelligent-tiering", "inventory", "metrics",
-	"object-lock", "legal-hold", "retention", "attributes", "restore", "select", "torrent",
+// subresources virga does not serve, or serves for some methods only
+// (GET ?object-lock). A request for one that no operation of its method
+// serves would otherwise match a plainer route (GET /{Bucket}?lifecycle
+// is ListObjects' path), so it is answered NotImplemented, as S3
+// answers a feature it does not implement.
+var unsupportedSubresources = []string{"replication",
+	"analytics", "intelligent-tiering", "inventory", "metrics",
+	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
+
+// servesSubresource reports whether op's route names the subresource.
+func servesSubresource(op *awsproto.Operation, sub string) bool {
+	if op == nil {
+		return false
+	}
+	_, query, _ := strings.Cut(op.HTTP, "?")
+	for _, q := range strings.Split(query, "&") {
+		if name, _, _ := strings.Cut(q, "="); name == sub {
+			return true
+		}
+	}
+	return false
+}
 
 // booleanHeaders are S3's request headers of boolean type, which S3
 // reads whatever their case: the aws CLI sends a flag such as
@@ -177,6 +192,13 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketTagging", HTTP: "GET /{Bucket}?tagging", Handler: awsproto.Handle(s.getBucketTagging)},
 			{Name: "PutBucketTagging", HTTP: "PUT /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.putBucketTagging)},
 			{Name: "DeleteBucketTagging", Action: "s3:PutBucketTagging", HTTP: "DELETE /{Bucket}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteBucketTagging)},
+			{Name: "GetBucketRequestPayment", HTTP: "GET /{Bucket}?requestPayment", Handler: awsproto.Handle(s.getBucketRequestPayment)},
+			{Name: "PutBucketRequestPayment", HTTP: "PUT /{Bucket}?requestPayment", Handler: awsproto.Handle(s.putBucketRequestPayment)},
+			{Name: "GetBucketAccelerateConfiguration", Action: "s3:GetAccelerateConfiguration", HTTP: "GET /{Bucket}?accelerate", Handler: awsproto.Handle(s.getBucketAccelerateConfiguration)},
+			{Name: "PutBucketAccelerateConfiguration", Action: "s3:PutAccelerateConfiguration", HTTP: "PUT /{Bucket}?accelerate", Handler: awsproto.Handle(s.putBucketAccelerateConfiguration)},
+			{Name: "GetBucketLogging", HTTP: "GET /{Bucket}?logging", Handler: awsproto.Handle(s.getBucketLogging)},
+			{Name: "PutBucketLogging", HTTP: "PUT /{Bucket}?logging", Handler: awsproto.Handle(s.putBucketLogging)},
+			{Name: "GetObjectLockConfiguration", HTTP: "GET /{Bucket}?object-lock", Handler: awsproto.Handle(s.getObjectLockConfiguration)},
 			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
 			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
 			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},
@@ -217,6 +239,7 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "DeleteObject", HTTP: "DELETE /{Bucket}/{Key+}", Status: 204, Handler: awsproto.Handle(s.deleteObject)},
 			{Name: "GetObjectAcl", HTTP: "GET /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.getObjectAcl)},
 			{Name: "PutObjectAcl", HTTP: "PUT /{Bucket}/{Key+}?acl", Handler: awsproto.Handle(s.putObjectAcl)},
+			{Name: "GetObjectAttributes", HTTP: "GET /{Bucket}/{Key+}?attributes", Handler: awsproto.Handle(s.getObjectAttributes)},
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},

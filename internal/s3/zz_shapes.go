@@ -26,6 +26,11 @@ type AbortMultipartUploadRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// AccelerateConfiguration is the AccelerateConfiguration shape of AWS's model.
+type AccelerateConfiguration struct {
+	Status *string
+}
+
 // AccessControlPolicy is the AccessControlPolicy shape of AWS's model.
 type AccessControlPolicy struct {
 	Grants []Grant `aws:"xmlname=AccessControlList,member=Grant"`
@@ -44,6 +49,11 @@ type BucketLifecycleConfiguration struct {
 	Rules []LifecycleRule `aws:"xmlname=Rule,required,flat"`
 }
 
+// BucketLoggingStatus is the BucketLoggingStatus shape of AWS's model.
+type BucketLoggingStatus struct {
+	LoggingEnabled *LoggingEnabled
+}
+
 // CORSConfiguration is the CORSConfiguration shape of AWS's model.
 type CORSConfiguration struct {
 	CORSRules []CORSRule `aws:"xmlname=CORSRule,required,flat"`
@@ -57,6 +67,16 @@ type CORSRule struct {
 	AllowedOrigins []string `aws:"xmlname=AllowedOrigin,required,flat"`
 	ExposeHeaders  []string `aws:"xmlname=ExposeHeader,flat"`
 	MaxAgeSeconds  *int32
+}
+
+// Checksum is the Checksum shape of AWS's model.
+type Checksum struct {
+	ChecksumCRC32     *string
+	ChecksumCRC32C    *string
+	ChecksumSHA1      *string
+	ChecksumSHA256    *string
+	ChecksumCRC64NVME *string
+	ChecksumType      *string
 }
 
 // CommonPrefix is the CommonPrefix shape of AWS's model.
@@ -289,6 +309,13 @@ type CreateMultipartUploadRequest struct {
 	ChecksumType              *string           `aws:"loc=header,locname=x-amz-checksum-type"`
 }
 
+// DefaultRetention is the DefaultRetention shape of AWS's model.
+type DefaultRetention struct {
+	Mode  *string
+	Days  *int32
+	Years *int32
+}
+
 // Delete is the Delete shape of AWS's model.
 type Delete struct {
 	Objects []ObjectIdentifier `aws:"xmlname=Object,required,flat"`
@@ -439,6 +466,18 @@ type FilterRule struct {
 	Value *string
 }
 
+// GetBucketAccelerateConfigurationOutput is the GetBucketAccelerateConfigurationOutput shape of AWS's model.
+type GetBucketAccelerateConfigurationOutput struct {
+	_      struct{} `aws:"name=AccelerateConfiguration"`
+	Status *string
+}
+
+// GetBucketAccelerateConfigurationRequest is the GetBucketAccelerateConfigurationRequest shape of AWS's model.
+type GetBucketAccelerateConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketAclOutput is the GetBucketAclOutput shape of AWS's model.
 type GetBucketAclOutput struct {
 	_      struct{} `aws:"name=AccessControlPolicy"`
@@ -499,6 +538,18 @@ type GetBucketLocationRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketLoggingOutput is the GetBucketLoggingOutput shape of AWS's model.
+type GetBucketLoggingOutput struct {
+	_              struct{} `aws:"name=BucketLoggingStatus"`
+	LoggingEnabled *LoggingEnabled
+}
+
+// GetBucketLoggingRequest is the GetBucketLoggingRequest shape of AWS's model.
+type GetBucketLoggingRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketNotificationConfigurationRequest is the GetBucketNotificationConfigurationRequest shape of AWS's model.
 type GetBucketNotificationConfigurationRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -534,6 +585,18 @@ type GetBucketPolicyStatusOutput struct {
 
 // GetBucketPolicyStatusRequest is the GetBucketPolicyStatusRequest shape of AWS's model.
 type GetBucketPolicyStatusRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketRequestPaymentOutput is the GetBucketRequestPaymentOutput shape of AWS's model.
+type GetBucketRequestPaymentOutput struct {
+	_     struct{} `aws:"name=RequestPaymentConfiguration"`
+	Payer *string
+}
+
+// GetBucketRequestPaymentRequest is the GetBucketRequestPaymentRequest shape of AWS's model.
+type GetBucketRequestPaymentRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -592,6 +655,56 @@ type GetObjectAclRequest struct {
 	Key                 *string `aws:"loc=uri,locname=Key,required,min=1"`
 	VersionId           *string `aws:"loc=query,locname=versionId"`
 	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetObjectAttributesOutput is the GetObjectAttributesOutput shape of AWS's model.
+type GetObjectAttributesOutput struct {
+	_              struct{}   `aws:"name=GetObjectAttributesResponse"`
+	DeleteMarker   *bool      `aws:"loc=header,locname=x-amz-delete-marker"`
+	LastModified   *time.Time `aws:"loc=header,locname=Last-Modified"`
+	VersionId      *string    `aws:"loc=header,locname=x-amz-version-id"`
+	RequestCharged *string    `aws:"loc=header,locname=x-amz-request-charged"`
+	ETag           *string
+	Checksum       *Checksum
+	ObjectParts    *GetObjectAttributesParts
+	StorageClass   *string
+	ObjectSize     *int64
+}
+
+// GetObjectAttributesParts is the GetObjectAttributesParts shape of AWS's model.
+type GetObjectAttributesParts struct {
+	TotalPartsCount      *int32 `aws:"xmlname=PartsCount"`
+	PartNumberMarker     *int32
+	NextPartNumberMarker *int32
+	MaxParts             *int32
+	IsTruncated          *bool
+	Parts                []ObjectPart `aws:"xmlname=Part,flat"`
+}
+
+// GetObjectAttributesRequest is the GetObjectAttributesRequest shape of AWS's model.
+type GetObjectAttributesRequest struct {
+	Bucket               *string  `aws:"loc=uri,locname=Bucket,required"`
+	Key                  *string  `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId            *string  `aws:"loc=query,locname=versionId"`
+	MaxParts             *int32   `aws:"loc=header,locname=x-amz-max-parts"`
+	PartNumberMarker     *int32   `aws:"loc=header,locname=x-amz-part-number-marker"`
+	SSECustomerAlgorithm *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-algorithm"`
+	SSECustomerKey       *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key"`
+	SSECustomerKeyMD5    *string  `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key-MD5"`
+	RequestPayer         *string  `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner  *string  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	ObjectAttributes     []string `aws:"loc=header,locname=x-amz-object-attributes,required"`
+}
+
+// GetObjectLockConfigurationOutput is the GetObjectLockConfigurationOutput shape of AWS's model.
+type GetObjectLockConfigurationOutput struct {
+	ObjectLockConfiguration *ObjectLockConfiguration `aws:"loc=payload"`
+}
+
+// GetObjectLockConfigurationRequest is the GetObjectLockConfigurationRequest shape of AWS's model.
+type GetObjectLockConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
@@ -700,7 +813,7 @@ type Grantee struct {
 	DisplayName  *string
 	EmailAddress *string
 	ID           *string
-	Type         *string `aws:"xmlname=xsi:type,required,attr"`
+	Type         *string `aws:"xmlname=xsi:type,required,attr,xmlns=http://www.w3.org/2001/XMLSchema-instance"`
 	URI          *string
 }
 
@@ -993,6 +1106,14 @@ type ListPartsRequest struct {
 	SSECustomerKeyMD5    *string `aws:"loc=header,locname=x-amz-server-side-encryption-customer-key-MD5"`
 }
 
+// LoggingEnabled is the LoggingEnabled shape of AWS's model.
+type LoggingEnabled struct {
+	TargetBucket          *string       `aws:"required"`
+	TargetGrants          []TargetGrant `aws:"member=Grant"`
+	TargetPrefix          *string       `aws:"required"`
+	TargetObjectKeyFormat *TargetObjectKeyFormat
+}
+
 // MultipartUpload is the MultipartUpload shape of AWS's model.
 type MultipartUpload struct {
 	UploadId          *string
@@ -1061,6 +1182,28 @@ type ObjectIdentifier struct {
 	VersionId *string
 }
 
+// ObjectLockConfiguration is the ObjectLockConfiguration shape of AWS's model.
+type ObjectLockConfiguration struct {
+	ObjectLockEnabled *string
+	Rule              *ObjectLockRule
+}
+
+// ObjectLockRule is the ObjectLockRule shape of AWS's model.
+type ObjectLockRule struct {
+	DefaultRetention *DefaultRetention
+}
+
+// ObjectPart is the ObjectPart shape of AWS's model.
+type ObjectPart struct {
+	PartNumber        *int32
+	Size              *int64
+	ChecksumCRC32     *string
+	ChecksumCRC32C    *string
+	ChecksumSHA1      *string
+	ChecksumSHA256    *string
+	ChecksumCRC64NVME *string
+}
+
 // ObjectVersion is the ObjectVersion shape of AWS's model.
 type ObjectVersion struct {
 	ETag              *string
@@ -1103,6 +1246,11 @@ type Part struct {
 	ChecksumCRC64NVME *string
 }
 
+// PartitionedPrefix is the PartitionedPrefix shape of AWS's model.
+type PartitionedPrefix struct {
+	PartitionDateSource *string
+}
+
 // PolicyStatus is the PolicyStatus shape of AWS's model.
 type PolicyStatus struct {
 	IsPublic *bool
@@ -1114,6 +1262,14 @@ type PublicAccessBlockConfiguration struct {
 	IgnorePublicAcls      *bool
 	BlockPublicPolicy     *bool
 	RestrictPublicBuckets *bool
+}
+
+// PutBucketAccelerateConfigurationRequest is the PutBucketAccelerateConfigurationRequest shape of AWS's model.
+type PutBucketAccelerateConfigurationRequest struct {
+	Bucket                  *string                  `aws:"loc=uri,locname=Bucket,required"`
+	AccelerateConfiguration *AccelerateConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+	ChecksumAlgorithm       *string                  `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
 }
 
 // PutBucketAclRequest is the PutBucketAclRequest shape of AWS's model.
@@ -1157,6 +1313,15 @@ type PutBucketLifecycleConfigurationRequest struct {
 	ExpectedBucketOwner    *string                       `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketLoggingRequest is the PutBucketLoggingRequest shape of AWS's model.
+type PutBucketLoggingRequest struct {
+	Bucket              *string              `aws:"loc=uri,locname=Bucket,required"`
+	BucketLoggingStatus *BucketLoggingStatus `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
 type PutBucketNotificationConfigurationRequest struct {
 	Bucket                    *string                    `aws:"loc=uri,locname=Bucket,required"`
@@ -1181,6 +1346,15 @@ type PutBucketPolicyRequest struct {
 	ConfirmRemoveSelfBucketAccess *bool   `aws:"loc=header,locname=x-amz-confirm-remove-self-bucket-access"`
 	Policy                        *string `aws:"loc=payload,required"`
 	ExpectedBucketOwner           *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketRequestPaymentRequest is the PutBucketRequestPaymentRequest shape of AWS's model.
+type PutBucketRequestPaymentRequest struct {
+	Bucket                      *string                      `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5                  *string                      `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm           *string                      `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	RequestPaymentConfiguration *RequestPaymentConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner         *string                      `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutBucketTaggingRequest is the PutBucketTaggingRequest shape of AWS's model.
@@ -1348,6 +1522,11 @@ type RedirectAllRequestsTo struct {
 	Protocol *string
 }
 
+// RequestPaymentConfiguration is the RequestPaymentConfiguration shape of AWS's model.
+type RequestPaymentConfiguration struct {
+	Payer *string `aws:"required"`
+}
+
 // RoutingRule is the RoutingRule shape of AWS's model.
 type RoutingRule struct {
 	Condition *Condition
@@ -1376,6 +1555,10 @@ type ServerSideEncryptionRule struct {
 	BucketKeyEnabled                   *bool
 }
 
+// SimplePrefix is the SimplePrefix shape of AWS's model.
+type SimplePrefix struct {
+}
+
 // Tag is the Tag shape of AWS's model.
 type Tag struct {
 	Key   *string `aws:"required,min=1"`
@@ -1385,6 +1568,18 @@ type Tag struct {
 // Tagging is the Tagging shape of AWS's model.
 type Tagging struct {
 	TagSet []Tag `aws:"required,member=Tag"`
+}
+
+// TargetGrant is the TargetGrant shape of AWS's model.
+type TargetGrant struct {
+	Grantee    *Grantee
+	Permission *string
+}
+
+// TargetObjectKeyFormat is the TargetObjectKeyFormat shape of AWS's model.
+type TargetObjectKeyFormat struct {
+	SimplePrefix      *SimplePrefix
+	PartitionedPrefix *PartitionedPrefix
 }
 
 // TopicConfiguration is the TopicConfiguration shape of AWS's model.

@@ -69,8 +69,9 @@
 // throttle, fault and partial; responsetime, duration and http.status with
 // numeric comparisons; http.url, http.method, http.useragent,
 // http.clientip and user with =, !=, CONTAINS, BEGINSWITH and ENDSWITH;
-// annotation.KEY (presence or comparison); service("name"); AND, OR, !
-// and parentheses. The service graph (graph.go) has a node per segment
+// annotation.KEY (presence or comparison); service("name"), optionally
+// with { filter } applied to that service's own segments; AND, OR, !
+// and parentheses (edge() and id() are not read). The service graph (graph.go) has a node per segment
 // name and origin, and one per downstream call recorded as a subsegment
 // in the "aws" or "remote" namespace that no segment answers (AWS::NAME
 // or remote); edges go from caller to callee with their statistics. A

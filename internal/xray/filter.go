@@ -18,7 +18,8 @@ import (
 //	          | NUMBER numop number                      responsetime duration http.status
 //	          | STRING strop string                      http.url http.method http.useragent http.clientip user
 //	          | "annotation." KEY [ op value ]            the key's value, or its presence
-//	          | "service(" [ string ] ")"                 a service the trace passes through
+//	          | "service(" [ string ] ")" [ "{" expr "}" ]  a service the trace passes through,
+//	                                                     whose own segments match expr
 //	numop     = "=" | "!=" | "<" | "<=" | ">" | ">="
 //	strop     = "=" | "!=" | "CONTAINS" | "BEGINSWITH" | "ENDSWITH"
 //
@@ -184,15 +185,23 @@ func (f annotationFilter) match(t *traceFacts) bool {
 }
 
 // serviceFilter matches traces through the named service (any service
-// when the name is empty).
-type serviceFilter struct{ name string }
+// when the name is empty) and, with an inner filter, whose segments of
+// that service match it: service("api") { fault } is a trace in which
+// api faulted.
+type serviceFilter struct {
+	name  string
+	inner filter
+}
 
 func (f serviceFilter) match(t *traceFacts) bool {
-	if f.name == "" {
-		return len(t.services) > 0
-	}
 	for _, s := range t.services {
-		if s == f.name {
+		if f.name != "" && s != f.name {
+			continue
+		}
+		if f.inner == nil {
+			return true
+		}
+		if sf := t.byService[s]; sf != nil && f.inner.match(sf) {
 			return true
 		}
 	}
@@ -234,7 +243,7 @@ type tokenKind int
 const (
 	tokWord tokenKind = iota // keywords, operators spelled as words, numbers, annotation.KEY
 	tokString
-	tokOp // = != < <= > >= ! ( ) && || ,
+	tokOp // = != < <= > >= ! ( ) { } && || ,
 )
 
 type token struct {
@@ -264,7 +273,7 @@ func lex(src string) ([]token, error) {
 			}
 			toks = append(toks, token{tokString, b.String(), i})
 			i = j + 1
-		case strings.IndexByte("=!<>(),&|", c) >= 0:
+		case strings.IndexByte("=!<>(){},&|", c) >= 0:
 			op := string(c)
 			if i+1 < len(src) {
 				two := src[i : i+2]
@@ -526,5 +535,18 @@ func (p *parser) service() (filter, error) {
 		return nil, fmt.Errorf("service() takes one service name in double quotes")
 	}
 	p.pos++
-	return serviceFilter{name}, nil
+	f := serviceFilter{name: name}
+	if open, ok := p.peek(); ok && open.kind == tokOp && open.text == "{" {
+		p.pos++
+		inner, err := p.or()
+		if err != nil {
+			return nil, err
+		}
+		if !p.isOp("}") {
+			return nil, fmt.Errorf("missing } for { at position %d", open.at)
+		}
+		p.pos++
+		f.inner = inner
+	}
+	return f, nil
 }

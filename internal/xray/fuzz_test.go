@@ -12,6 +12,7 @@ func FuzzParseFilter(f *testing.F) {
 		`service("front")`, `http.status = 500`, `error`, `fault`, `responsetime > 5`, `annotation.team = "blue"`,
 		`(error OR fault) AND !throttle`, `http.url CONTAINS "a\"b"`, `annotation.n >= 1.5e3`, `duration <= 7 && ok`,
 		`annotation.vip != true`, `service()`, `((((`, `"`, `!`, `annotation.`,
+		`service("front") { fault OR error }`, `service() {`, `}`,
 	} {
 		f.Add(seed)
 	}

@@ -33,6 +33,8 @@ type traceFacts struct {
 	url, method, userAgent, clientIP string
 	users                            []string
 	services                         []string
+	byService                        map[string]*traceFacts
+	ownEntry                         bool // a service's entry is its own segment
 	annotations                      map[string][]any
 	root                             *segment
 	start                            float64
@@ -62,9 +64,11 @@ func (t *trace) root() *segment {
 
 // facts gathers a trace's facts. The duration runs from the root
 // segment's start to the end of the last segment that completed, as
-// BatchGetTraces documents Duration.
+// BatchGetTraces documents Duration. Each service's own segments (its
+// segments, and the subsegments inferred for a downstream service) get
+// facts of their own, which service("name") { filter } reads.
 func (t *trace) facts() *traceFacts {
-	f := &traceFacts{annotations: map[string][]any{}}
+	f := &traceFacts{annotations: map[string][]any{}, byService: map[string]*traceFacts{}}
 	f.root = t.root()
 	if f.root == nil {
 		return f
@@ -75,37 +79,82 @@ func (t *trace) facts() *traceFacts {
 		if s == nil {
 			continue
 		}
-		if !s.isSubsegment() && !slices.Contains(f.services, s.Name) {
-			f.services = append(f.services, s.Name)
+		if !s.isSubsegment() {
+			f.service(s.Name).addSegment(s, true)
 		}
 		walk(s, func(x *segment) {
 			if x.EndTime != nil && *x.EndTime > last {
 				last = *x.EndTime
 			}
-			f.fault = f.fault || x.Fault
-			f.error = f.error || x.Error
-			f.throttle = f.throttle || x.Throttle
-			f.partial = f.partial || x.InProgress
-			if x.User != "" && !slices.Contains(f.users, x.User) {
-				f.users = append(f.users, x.User)
-			}
-			for k, v := range x.Annotations {
-				f.annotations[k] = append(f.annotations[k], v)
-			}
-			if (x != s || s.isSubsegment()) && inferredNamespace(x.Namespace) && !slices.Contains(f.services, x.Name) {
-				f.services = append(f.services, x.Name)
+			f.fold(x)
+			if (x != s || s.isSubsegment()) && inferredNamespace(x.Namespace) {
+				f.service(x.Name).addSegment(x, false)
 			}
 		})
 	}
 	f.duration = round3(last - f.start)
-	if f.root.EndTime != nil {
-		f.responseTime = round3(f.root.duration())
+	f.setEntry(f.root)
+	return f
+}
+
+// service is the facts of the named service's own segments, added to
+// the trace's services when first asked for.
+func (f *traceFacts) service(name string) *traceFacts {
+	sf := f.byService[name]
+	if sf == nil {
+		sf = &traceFacts{annotations: map[string][]any{}}
+		f.byService[name] = sf
+		f.services = append(f.services, name)
 	}
-	f.status = f.root.status()
-	if h := f.root.HTTP; h != nil && h.Request != nil {
+	return sf
+}
+
+// addSegment folds a service's segment (with its subsegments) into the
+// service's facts: its first segment gives the response time, status
+// and request, the service's own (not a caller's subsegment inferred
+// for it) before any other, and the duration spans them all.
+func (f *traceFacts) addSegment(s *segment, own bool) {
+	end := s.end()
+	if f.root == nil {
+		f.start = s.start()
+	} else {
+		end = max(end, f.start+f.duration)
+		f.start = min(f.start, s.start())
+	}
+	if f.root == nil || own && !f.ownEntry {
+		f.setEntry(s)
+		f.ownEntry = own
+	}
+	walk(s, f.fold)
+	f.duration = round3(end - f.start)
+}
+
+// fold adds one segment's flags, users and annotations, not those of its
+// subsegments.
+func (f *traceFacts) fold(x *segment) {
+	f.fault = f.fault || x.Fault
+	f.error = f.error || x.Error
+	f.throttle = f.throttle || x.Throttle
+	f.partial = f.partial || x.InProgress
+	if x.User != "" && !slices.Contains(f.users, x.User) {
+		f.users = append(f.users, x.User)
+	}
+	for k, v := range x.Annotations {
+		f.annotations[k] = append(f.annotations[k], v)
+	}
+}
+
+// setEntry takes the response time, status and request of the segment
+// that entered the trace (or the service).
+func (f *traceFacts) setEntry(s *segment) {
+	f.root = s
+	if s.EndTime != nil {
+		f.responseTime = round3(s.duration())
+	}
+	f.status = s.status()
+	if h := s.HTTP; h != nil && h.Request != nil {
 		f.url, f.method, f.userAgent, f.clientIP = h.Request.URL, h.Request.Method, h.Request.UserAgent, h.Request.ClientIP
 	}
-	return f
 }
 
 // walk calls f with s and each of its subsegments, depth first.

@@ -29,16 +29,22 @@ type operation struct {
 }
 
 type ref struct {
-	Shape           string `json:"shape"`
-	Location        string `json:"location"`
-	LocationName    string `json:"locationName"`
-	TimestampFormat string `json:"timestampFormat"`
-	Flattened       bool   `json:"flattened"`
-	XMLAttribute    bool   `json:"xmlAttribute"`
-	XMLNamespace    *struct {
-		URI string `json:"uri"`
-	} `json:"xmlNamespace"`
-	Streaming bool `json:"streaming"`
+	Shape           string        `json:"shape"`
+	Location        string        `json:"location"`
+	LocationName    string        `json:"locationName"`
+	TimestampFormat string        `json:"timestampFormat"`
+	Flattened       bool          `json:"flattened"`
+	XMLAttribute    bool          `json:"xmlAttribute"`
+	XMLNamespace    *xmlNamespace `json:"xmlNamespace"`
+	Streaming       bool          `json:"streaming"`
+}
+
+// xmlNamespace is a model's XML namespace: a member's default namespace
+// (uri only) or, on a structure, the prefix its attributes use (S3's
+// Grantee writes xsi:type).
+type xmlNamespace struct {
+	Prefix string `json:"prefix"`
+	URI    string `json:"uri"`
 }
 
 type shapeDef struct {
@@ -68,6 +74,9 @@ type shapeDef struct {
 	// output document (S3's ListObjectsV2Output is ListBucketResult),
 	// which botocore's models leave out.
 	XMLRoot string `json:"xmlRoot"`
+	// XMLNamespace, on a structure, declares the namespace prefix its
+	// attribute members are named with.
+	XMLNamespace *xmlNamespace `json:"xmlNamespace"`
 
 	// memberOrder keeps the model's member order, which encoders follow.
 	memberOrder []string
@@ -548,6 +557,11 @@ func (g *gen) writeStruct(b *bytes.Buffer, name string) error {
 		}
 		if r.XMLNamespace != nil && r.XMLNamespace.URI != "" {
 			tags = append(tags, "xmlns="+r.XMLNamespace.URI)
+		} else if ns := s.XMLNamespace; r.XMLAttribute && ns != nil && ns.Prefix != "" &&
+			strings.HasPrefix(r.LocationName, ns.Prefix+":") {
+			// A prefixed attribute carries its prefix's namespace, which
+			// the encoder declares beside it.
+			tags = append(tags, "xmlns="+ns.URI)
 		}
 		var tag string
 		if len(tags) > 0 {

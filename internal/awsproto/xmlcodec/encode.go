@@ -3,6 +3,7 @@ package xmlcodec
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -174,6 +175,15 @@ func open(b *bytes.Buffer, name string, rv reflect.Value, t *shape.Type) {
 			}
 			if fv.Kind() == reflect.Pointer {
 				continue
+			}
+			if prefix, _, ok := strings.Cut(f.XMLName, ":"); ok && f.XMLNamespace != "" {
+				// A prefixed attribute (S3's xsi:type) needs its
+				// prefix declared, or XML parsers reject the document.
+				b.WriteString(` xmlns:`)
+				b.WriteString(prefix)
+				b.WriteString(`="`)
+				Escape(b, f.XMLNamespace)
+				b.WriteByte('"')
 			}
 			b.WriteByte(' ')
 			b.WriteString(f.XMLName)
