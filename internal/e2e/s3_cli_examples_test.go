@@ -92,7 +92,9 @@ func TestS3CLILogging(t *testing.T) {
 	}
 	cliOK(t, env.CLI(t, "s3api", "put-bucket-logging", "--bucket", "logged", "--bucket-logging-status",
 		`{"LoggingEnabled":{"TargetBucket":"logged","TargetPrefix":"Logs/"}}`), "put-bucket-logging")
-	var got struct{ LoggingEnabled struct{ TargetBucket, TargetPrefix string } }
+	var got struct {
+		LoggingEnabled struct{ TargetBucket, TargetPrefix string }
+	}
 	cliJSON(t, env.CLI(t, "s3api", "get-bucket-logging", "--bucket", "logged"), &got)
 	if got.LoggingEnabled.TargetBucket != "logged" || got.LoggingEnabled.TargetPrefix != "Logs/" {
 		t.Errorf("get-bucket-logging = %+v", got)

@@ -327,7 +327,9 @@ func TestXRayCLI(t *testing.T) {
 	}
 
 	// The create-group example scopes a filter to one service's segments.
-	var group struct{ Group struct{ GroupName, FilterExpression string } }
+	var group struct {
+		Group struct{ GroupName, FilterExpression string }
+	}
 	cliJSON(t, env.CLI(t, "xray", "create-group", "--group-name", "AdminGroup",
 		"--filter-expression", `service("cli") {fault OR error}`), &group)
 	if group.Group.GroupName != "AdminGroup" || group.Group.FilterExpression != `service("cli") {fault OR error}` {
