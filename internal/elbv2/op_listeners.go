@@ -47,6 +47,9 @@ func checkListener(l *listener, lb *loadBalancer) error {
 		if l.SslPolicy == "" {
 			l.SslPolicy = defaultSslPolicy
 		}
+		if _, err := findSSLPolicy(l.SslPolicy); err != nil {
+			return err
+		}
 	default:
 		return validation("Listener protocol '%s' must be one of 'HTTPS, HTTP'", l.Protocol)
 	}
@@ -70,6 +73,11 @@ func checkNetworkListener(l *listener) error {
 	case "TLS":
 		if len(l.Certificates) == 0 {
 			return validation("A certificate must be specified for TLS listeners")
+		}
+		if l.SslPolicy != "" {
+			if _, err := findSSLPolicy(l.SslPolicy); err != nil {
+				return err
+			}
 		}
 		return ErrUnsupportedProtocol.WithMessage("TLS listeners are not supported by virga, which terminates no TLS: a TCP listener passes TLS through to the targets")
 	default:
@@ -224,7 +232,7 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 	if in.Protocol != nil {
 		next.Protocol = *in.Protocol
 		if next.Protocol == "HTTP" {
-			next.Certificates, next.SslPolicy = nil, ""
+			next.Certificates, next.SslPolicy, next.ExtraCertificates = nil, "", nil
 		}
 	}
 	if in.Certificates != nil {
@@ -303,7 +311,7 @@ func (s *Service) CertificateUsers(arn string) []string {
 	defer s.mu.RUnlock()
 	var out []string
 	for _, l := range s.listeners {
-		if slices.ContainsFunc(l.Certificates, func(c Certificate) bool { return deref(c.CertificateArn) == arn }) {
+		if slices.Contains(l.certificateList(), arn) {
 			out = append(out, l.LoadBalancer)
 		}
 	}
