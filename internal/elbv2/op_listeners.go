@@ -47,9 +47,6 @@ func checkListener(l *listener, lb *loadBalancer) error {
 		if l.SslPolicy == "" {
 			l.SslPolicy = defaultSslPolicy
 		}
-		if _, err := findSSLPolicy(l.SslPolicy); err != nil {
-			return err
-		}
 	default:
 		return validation("Listener protocol '%s' must be one of 'HTTPS, HTTP'", l.Protocol)
 	}
@@ -74,10 +71,8 @@ func checkNetworkListener(l *listener) error {
 		if len(l.Certificates) == 0 {
 			return validation("A certificate must be specified for TLS listeners")
 		}
-		if l.SslPolicy != "" {
-			if _, err := findSSLPolicy(l.SslPolicy); err != nil {
-				return err
-			}
+		if err := checkSSLPolicy(l.SslPolicy); err != nil {
+			return err
 		}
 		return ErrUnsupportedProtocol.WithMessage("TLS listeners are not supported by virga, which terminates no TLS: a TCP listener passes TLS through to the targets")
 	default:
@@ -132,6 +127,9 @@ func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (
 	}
 	l.Port = *in.Port
 	if err := checkListener(l, lb); err != nil {
+		return nil, err
+	}
+	if err := checkSSLPolicy(deref(in.SslPolicy)); err != nil {
 		return nil, err
 	}
 	if certErr != nil {
@@ -246,6 +244,11 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 		return nil, err
 	}
 	if err := checkListener(&next, lb); err != nil {
+		return nil, err
+	}
+	// Only a policy given now is checked: a listener keeps the one it
+	// has.
+	if err := checkSSLPolicy(deref(in.SslPolicy)); err != nil {
 		return nil, err
 	}
 	if certErr != nil {

@@ -88,6 +88,16 @@ func findSSLPolicy(name string) (*sslPolicy, error) {
 	return nil, ErrSSLPolicyNotFound.WithMessage(fmt.Sprintf("SSL policy '%s' not found", name))
 }
 
+// checkSSLPolicy returns SSLPolicyNotFound for a policy name given
+// ("" is none) that is not a predefined policy's.
+func checkSSLPolicy(name string) error {
+	if name == "" {
+		return nil
+	}
+	_, err := findSSLPolicy(name)
+	return err
+}
+
 func (p *sslPolicy) shape() SslPolicy {
 	out := SslPolicy{Name: ptr(p.name), SslProtocols: p.protocols, Ciphers: []Cipher{},
 		SupportedLoadBalancerTypes: []string{"application", "network"}}
