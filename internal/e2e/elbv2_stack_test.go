@@ -2,12 +2,14 @@ package e2e_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -196,5 +198,68 @@ func TestELBv2Stack(t *testing.T) {
 	lbs, err := c.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{})
 	if err != nil || len(lbs.LoadBalancers) != 0 {
 		t.Errorf("after delete: %+v %v", lbs, err)
+	}
+}
+
+const listenerCertificateTemplate = `
+Parameters:
+  Port: {Type: Number}
+  Default: {Type: String}
+  Extra: {Type: String}
+Resources:
+  Alb:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+  Https:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Alb
+      Port: !Ref Port
+      Protocol: HTTPS
+      Certificates: [{CertificateArn: !Ref Default}]
+      DefaultActions:
+        - Type: fixed-response
+          FixedResponseConfig: {StatusCode: "200"}
+  More:
+    Type: AWS::ElasticLoadBalancingV2::ListenerCertificate
+    Properties:
+      ListenerArn: !Ref Https
+      Certificates: [{CertificateArn: !Ref Extra}]
+Outputs:
+  Listener: {Value: !Ref Https}
+`
+
+func TestELBv2ListenerCertificateStack(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	cf := cloudformation.NewFromConfig(env.Config)
+	def, extra := env.Certificate(t, "a.example.com"), env.Certificate(t, "b.example.com")
+	port := strconv.Itoa(int(freePort(t)))
+	startStack(t, cf, "certs", listenerCertificateTemplate, stackParams("Port", port, "Default", def, "Extra", extra))
+	listener := createdStackOutputs(t, cf, "certs")["Listener"]
+	c := elb.NewFromConfig(env.Config)
+	want := fmt.Sprintf("[%s:true %s:false]", def, extra)
+	if got := listenerCertificates(t, c, listener); fmt.Sprint(got) != want {
+		t.Errorf("listener certificates: %v, want %v", got, want)
+	}
+	// An update adds the new certificate and removes the one left out.
+	other := env.Certificate(t, "c.example.com")
+	if _, err := cf.UpdateStack(ctx, &cloudformation.UpdateStackInput{StackName: aws.String("certs"),
+		UsePreviousTemplate: aws.Bool(true), Parameters: stackParams("Port", port, "Default", def, "Extra", other)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := settleStack(t, cf, "certs"); st.StackStatus != "UPDATE_COMPLETE" {
+		t.Fatalf("update: %s", st.StackStatus)
+	}
+	want = fmt.Sprintf("[%s:true %s:false]", def, other)
+	if got := listenerCertificates(t, c, listener); fmt.Sprint(got) != want {
+		t.Errorf("after update: %v, want %v", got, want)
+	}
+	deleteStackWaiting(t, cf, "certs")
+	// Both certificates are free again.
+	for _, arn := range []string{extra, other, def} {
+		if _, err := acm.NewFromConfig(env.Config).DeleteCertificate(ctx, &acm.DeleteCertificateInput{CertificateArn: aws.String(arn)}); err != nil {
+			t.Errorf("deleting %s: %v", arn, err)
+		}
 	}
 }

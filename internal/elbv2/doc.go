@@ -68,6 +68,25 @@
 // terminates no TLS. X-Forwarded-Proto is then "https", as the listener's protocol
 // says.
 //
+// An HTTPS listener's certificate list is its default certificate,
+// which CreateListener and ModifyListener set, then the ones
+// AddListenerCertificates adds (op_certificates.go): all must be in
+// ACM (CertificateNotFound), one already in the list is not added
+// again, a load balancer's listeners hold at most 25 besides their
+// default ones (TooManyCertificates), and RemoveListenerCertificates
+// refuses the default one (OperationNotPermitted).
+// DescribeListenerCertificates lists the default one first, IsDefault
+// true. As virga terminates no TLS, no certificate is chosen by SNI:
+// the list is kept and described only.
+//
+// DescribeSSLPolicies describes AWS's predefined security policies
+// (op_sslpolicies.go: ELBSecurityPolicy-2016-08, the default, the
+// ELBSecurityPolicy-TLS-, -FS- and TLS13 ones of 2015 to 2021, not the
+// FIPS and post-quantum ones), whose names are the ones CreateListener
+// and ModifyListener take (another is SSLPolicyNotFound).
+// DescribeAccountLimits reports AWS's default quotas (op_limits.go),
+// those virga enforces among them.
+//
 // Redirect actions build the Location from the configured components,
 // in which #{protocol}, #{host}, #{port} (the listener's), #{path} (the
 // path without its leading "/") and #{query} stand for the request's;
@@ -175,12 +194,15 @@
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
 // sessions (stickiness settings are stored and ignored); slow start;
-// listener certificates operations, SSL policies, trust stores, capacity
-// reservations, DescribeAccountLimits; dual-stack addresses
+// trust stores, capacity reservations; the FIPS and post-quantum
+// security policies; dual-stack addresses
 // (SetIpAddressType records the type, virga listens as before); access logs. The code of the rule-quota errors
 // ("A rule can only have '5' condition values") is ValidationError,
 // which AWS's answers are reported with but not documented. The
 // messages of IncompatibleProtocols, of a non-forward action on a
-// Network Load Balancer listener and of a rule on one are virga's
-// wording: AWS's codes are sourced, not its full sentences.
+// Network Load Balancer listener and of a rule on one, of
+// SSLPolicyNotFound, TooManyCertificates, of removing a listener's
+// default certificate and of a certificate operation on a listener
+// neither HTTPS nor TLS (ValidationError) are virga's wording: AWS's
+// codes are sourced, not its full sentences.
 package elbv2

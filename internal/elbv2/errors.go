@@ -47,6 +47,12 @@ var (
 	// ErrCertificateNotFound is a listener certificate ACM does not
 	// keep: "Certificate 'ARN' not found".
 	ErrCertificateNotFound = apierr.New("CertificateNotFound", 400, "")
+	// ErrTooManyCertificates is a load balancer with
+	// maxCertificatesPerLB certificates besides its listeners' default
+	// ones.
+	ErrTooManyCertificates = apierr.New("TooManyCertificates", 400, "")
+	// ErrSSLPolicyNotFound is a security policy name AWS does not define.
+	ErrSSLPolicyNotFound = apierr.New("SSLPolicyNotFound", 400, "")
 )
 
 func validation(format string, args ...any) error {

@@ -75,14 +75,17 @@ type target struct {
 
 // listener is a listener and its default actions.
 type listener struct {
-	ARN            string        `json:"arn"`
-	LoadBalancer   string        `json:"lb"`
-	Port           int32         `json:"port"`
-	Protocol       string        `json:"protocol"`
-	SslPolicy      string        `json:"sslPolicy,omitempty"`
-	Certificates   []Certificate `json:"certificates,omitempty"`
-	DefaultActions []Action      `json:"defaultActions"`
-	Tags           []tag         `json:"tags,omitempty"`
+	ARN          string        `json:"arn"`
+	LoadBalancer string        `json:"lb"`
+	Port         int32         `json:"port"`
+	Protocol     string        `json:"protocol"`
+	SslPolicy    string        `json:"sslPolicy,omitempty"`
+	Certificates []Certificate `json:"certificates,omitempty"`
+	// ExtraCertificates are the certificates AddListenerCertificates
+	// added besides the default one (op_certificates.go).
+	ExtraCertificates []string `json:"extraCerts,omitempty"`
+	DefaultActions    []Action `json:"defaultActions"`
+	Tags              []tag    `json:"tags,omitempty"`
 }
 
 // rule is a listener rule other than the default one.

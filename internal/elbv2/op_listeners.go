@@ -71,6 +71,9 @@ func checkNetworkListener(l *listener) error {
 		if len(l.Certificates) == 0 {
 			return validation("A certificate must be specified for TLS listeners")
 		}
+		if err := checkSSLPolicy(l.SslPolicy); err != nil {
+			return err
+		}
 		return ErrUnsupportedProtocol.WithMessage("TLS listeners are not supported by virga, which terminates no TLS: a TCP listener passes TLS through to the targets")
 	default:
 		return validation("Listener protocol '%s' must be one of 'TCP, TLS, UDP, TCP_UDP'", l.Protocol)
@@ -124,6 +127,9 @@ func (s *Service) createListener(ctx context.Context, in *CreateListenerInput) (
 	}
 	l.Port = *in.Port
 	if err := checkListener(l, lb); err != nil {
+		return nil, err
+	}
+	if err := checkSSLPolicy(deref(in.SslPolicy)); err != nil {
 		return nil, err
 	}
 	if certErr != nil {
@@ -224,7 +230,7 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 	if in.Protocol != nil {
 		next.Protocol = *in.Protocol
 		if next.Protocol == "HTTP" {
-			next.Certificates, next.SslPolicy = nil, ""
+			next.Certificates, next.SslPolicy, next.ExtraCertificates = nil, "", nil
 		}
 	}
 	if in.Certificates != nil {
@@ -238,6 +244,11 @@ func (s *Service) modifyListener(ctx context.Context, in *ModifyListenerInput) (
 		return nil, err
 	}
 	if err := checkListener(&next, lb); err != nil {
+		return nil, err
+	}
+	// Only a policy given now is checked: a listener keeps the one it
+	// has.
+	if err := checkSSLPolicy(deref(in.SslPolicy)); err != nil {
 		return nil, err
 	}
 	if certErr != nil {
@@ -303,7 +314,7 @@ func (s *Service) CertificateUsers(arn string) []string {
 	defer s.mu.RUnlock()
 	var out []string
 	for _, l := range s.listeners {
-		if slices.ContainsFunc(l.Certificates, func(c Certificate) bool { return deref(c.CertificateArn) == arn }) {
+		if slices.Contains(l.certificateList(), arn) {
 			out = append(out, l.LoadBalancer)
 		}
 	}

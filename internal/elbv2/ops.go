@@ -34,5 +34,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "SetSecurityGroups", Handler: awsproto.Handle(s.setSecurityGroups)},
 		{Name: "SetSubnets", Handler: awsproto.Handle(s.setSubnets)},
 		{Name: "SetIpAddressType", Handler: awsproto.Handle(s.setIPAddressType)},
+		{Name: "AddListenerCertificates", Handler: awsproto.Handle(s.addListenerCertificates)},
+		{Name: "RemoveListenerCertificates", Handler: awsproto.Handle(s.removeListenerCertificates)},
+		{Name: "DescribeListenerCertificates", Handler: awsproto.Handle(s.describeListenerCertificates)},
+		{Name: "DescribeSSLPolicies", Handler: awsproto.Handle(s.describeSSLPolicies)},
+		{Name: "DescribeAccountLimits", Handler: awsproto.Handle(s.describeAccountLimits)},
 	}
 }

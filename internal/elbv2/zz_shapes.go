@@ -18,6 +18,17 @@ type Action struct {
 	ForwardConfig             *ForwardActionConfig
 }
 
+// AddListenerCertificatesInput is the AddListenerCertificatesInput shape of AWS's model.
+type AddListenerCertificatesInput struct {
+	ListenerArn  *string       `aws:"required"`
+	Certificates []Certificate `aws:"required"`
+}
+
+// AddListenerCertificatesOutput is the AddListenerCertificatesOutput shape of AWS's model.
+type AddListenerCertificatesOutput struct {
+	Certificates []Certificate
+}
+
 // AddTagsInput is the AddTagsInput shape of AWS's model.
 type AddTagsInput struct {
 	ResourceArns []string `aws:"required"`
@@ -68,6 +79,12 @@ type AvailabilityZone struct {
 type Certificate struct {
 	CertificateArn *string
 	IsDefault      *bool
+}
+
+// Cipher is the Cipher shape of AWS's model.
+type Cipher struct {
+	Name     *string
+	Priority *int32
 }
 
 // CreateListenerInput is the CreateListenerInput shape of AWS's model.
@@ -191,6 +208,31 @@ type DeregisterTargetsInput struct {
 type DeregisterTargetsOutput struct {
 }
 
+// DescribeAccountLimitsInput is the DescribeAccountLimitsInput shape of AWS's model.
+type DescribeAccountLimitsInput struct {
+	Marker   *string
+	PageSize *int32 `aws:"min=1,max=400"`
+}
+
+// DescribeAccountLimitsOutput is the DescribeAccountLimitsOutput shape of AWS's model.
+type DescribeAccountLimitsOutput struct {
+	Limits     []Limit
+	NextMarker *string
+}
+
+// DescribeListenerCertificatesInput is the DescribeListenerCertificatesInput shape of AWS's model.
+type DescribeListenerCertificatesInput struct {
+	ListenerArn *string `aws:"required"`
+	Marker      *string
+	PageSize    *int32 `aws:"min=1,max=400"`
+}
+
+// DescribeListenerCertificatesOutput is the DescribeListenerCertificatesOutput shape of AWS's model.
+type DescribeListenerCertificatesOutput struct {
+	Certificates []Certificate
+	NextMarker   *string
+}
+
 // DescribeListenersInput is the DescribeListenersInput shape of AWS's model.
 type DescribeListenersInput struct {
 	LoadBalancerArn *string
@@ -241,6 +283,20 @@ type DescribeRulesInput struct {
 type DescribeRulesOutput struct {
 	Rules      []Rule
 	NextMarker *string
+}
+
+// DescribeSSLPoliciesInput is the DescribeSSLPoliciesInput shape of AWS's model.
+type DescribeSSLPoliciesInput struct {
+	Names            []string
+	Marker           *string
+	PageSize         *int32 `aws:"min=1,max=400"`
+	LoadBalancerType *string
+}
+
+// DescribeSSLPoliciesOutput is the DescribeSSLPoliciesOutput shape of AWS's model.
+type DescribeSSLPoliciesOutput struct {
+	SslPolicies []SslPolicy
+	NextMarker  *string
 }
 
 // DescribeTagsInput is the DescribeTagsInput shape of AWS's model.
@@ -316,6 +372,12 @@ type HttpHeaderConditionConfig struct {
 // HttpRequestMethodConditionConfig is the HttpRequestMethodConditionConfig shape of AWS's model.
 type HttpRequestMethodConditionConfig struct {
 	Values []string
+}
+
+// Limit is the Limit shape of AWS's model.
+type Limit struct {
+	Name *string
+	Max  *string
 }
 
 // Listener is the Listener shape of AWS's model.
@@ -478,6 +540,16 @@ type RegisterTargetsInput struct {
 type RegisterTargetsOutput struct {
 }
 
+// RemoveListenerCertificatesInput is the RemoveListenerCertificatesInput shape of AWS's model.
+type RemoveListenerCertificatesInput struct {
+	ListenerArn  *string       `aws:"required"`
+	Certificates []Certificate `aws:"required"`
+}
+
+// RemoveListenerCertificatesOutput is the RemoveListenerCertificatesOutput shape of AWS's model.
+type RemoveListenerCertificatesOutput struct {
+}
+
 // RemoveTagsInput is the RemoveTagsInput shape of AWS's model.
 type RemoveTagsInput struct {
 	ResourceArns []string `aws:"required"`
@@ -564,6 +636,14 @@ type SetSubnetsOutput struct {
 // SourceIpConditionConfig is the SourceIpConditionConfig shape of AWS's model.
 type SourceIpConditionConfig struct {
 	Values []string
+}
+
+// SslPolicy is the SslPolicy shape of AWS's model.
+type SslPolicy struct {
+	SslProtocols               []string
+	Ciphers                    []Cipher
+	Name                       *string
+	SupportedLoadBalancerTypes []string
 }
 
 // SubnetMapping is the SubnetMapping shape of AWS's model.

@@ -312,6 +312,11 @@
 // attributes, targets and tags change in place. Listener (CreateListener,
 // ModifyListener) and ListenerRule (CreateRule, SetRulePriorities for a
 // new Priority, ModifyRule) follow; all four have their ARN as Ref.
+// AWS::ElasticLoadBalancingV2::ListenerCertificate adds its Certificates
+// to its listener's certificate list (AddListenerCertificates, one per
+// call), an update adds the new ones and removes those left out, and
+// deletion removes them; its Ref is a generated id
+// (STACK-LOGICALID-RANDOM), and a new ListenerArn replaces it.
 //
 // # ECS
 //

@@ -42,6 +42,12 @@ func init() {
 		Attributes: []string{"ListenerArn"},
 	})
 	resource.Register(&resource.Type{
+		Name:     "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+		Required: []string{"ListenerArn", "Certificates"},
+		Provider: elbListenerCertificate{},
+		Replace:  []string{"ListenerArn"},
+	})
+	resource.Register(&resource.Type{
 		Name:       "AWS::ElasticLoadBalancingV2::ListenerRule",
 		Required:   []string{"Actions", "Priority", "Conditions"},
 		Provider:   elbListenerRule{},
@@ -284,6 +290,61 @@ func (elbListener) Update(ctx context.Context, r *resource.Request) (*resource.R
 func (elbListener) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, elbService, "DeleteListener", map[string]any{"ListenerArn": r.PhysicalID})
 	return ignoreGone(err)
+}
+
+// elbListenerCertificate is AWS::ElasticLoadBalancingV2::ListenerCertificate:
+// certificates added to a listener's certificate list besides its
+// default one. Its Ref is an id of its own (STACK-LOGICALID-RANDOM); the
+// listener and certificates are its properties.
+type elbListenerCertificate struct{}
+
+func (elbListenerCertificate) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	if err := listenerCertificates(ctx, r, "AddListenerCertificates", p.str("ListenerArn"), p.list("Certificates")); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: physicalName(r, 255)}, nil
+}
+
+func (elbListenerCertificate) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	listener := p.str("ListenerArn")
+	// Add the new list first, so that a certificate in both stays.
+	if err := listenerCertificates(ctx, r, "AddListenerCertificates", listener, p.list("Certificates")); err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	for _, c := range p.list("Certificates") {
+		keep[props(asMap(c)).str("CertificateArn")] = true
+	}
+	var gone []any
+	for _, c := range old.list("Certificates") {
+		if !keep[props(asMap(c)).str("CertificateArn")] {
+			gone = append(gone, c)
+		}
+	}
+	if err := listenerCertificates(ctx, r, "RemoveListenerCertificates", listener, gone); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID}, nil
+}
+
+func (elbListenerCertificate) Delete(ctx context.Context, r *resource.Request) error {
+	p := props(r.Properties)
+	return ignoreGone(listenerCertificates(ctx, r, "RemoveListenerCertificates", p.str("ListenerArn"), p.list("Certificates")))
+}
+
+// listenerCertificates adds or removes certificates, one per call as
+// the operations take them.
+func listenerCertificates(ctx context.Context, r *resource.Request, op, listener string, certs []any) error {
+	for _, c := range certs {
+		in := map[string]any{"ListenerArn": listener, "Certificates": []any{
+			map[string]any{"CertificateArn": props(asMap(c)).str("CertificateArn")}}}
+		if _, err := call(ctx, r, elbService, op, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // elbListenerRule is AWS::ElasticLoadBalancingV2::ListenerRule; its Ref
