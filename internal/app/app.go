@@ -1325,7 +1325,6 @@ func (r identityRoles) AssumeRole(role, session string, d time.Duration, identit
 	return cognitoidentity.RoleCredentials(c), err
 }
 
-// topicQueues adapts SQS to what SNS subscriptions deliver to.
 // emailTopics is SNS as SES's configuration sets publish events to it.
 type emailTopics struct{ s *sns.Service }
 
@@ -1334,6 +1333,7 @@ func (t emailTopics) Publish(ctx context.Context, topicARN, message string) erro
 	return err
 }
 
+// topicQueues adapts SQS to what SNS subscriptions deliver to.
 type topicQueues struct {
 	s *sqs.Service
 	t *targets // its principals check the queue policy (--auth iam)

@@ -89,7 +89,8 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 	case "events":
 		return t.events.PutEvent(ctx, arn, m)
 	case "sns":
-		out := sns.Outgoing{Message: string(m.Body), Subject: m.Subject, GroupID: m.GroupID, DeduplicationID: m.DeduplicationID}
+		out := sns.Outgoing{Message: string(m.Body), Subject: m.Subject, GroupID: m.GroupID, DeduplicationID: m.DeduplicationID,
+			TraceHeader: m.TraceHeader}
 		if len(m.Attributes) > 0 {
 			out.Attributes = make(map[string]sns.Attribute, len(m.Attributes))
 			for k, a := range m.Attributes {

@@ -99,10 +99,7 @@ func TestLambdaRecursiveLoopSQS(t *testing.T) {
 	if len(dead) != 1 || dead[0] != "16" {
 		t.Errorf("dead-letter queue holds %q, want the 17th message, 16", dead)
 	}
-	lines := groupLines(t, cwl, "/aws/lambda/looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
-	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
-		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
-	}
+	ranSixteenTimes(t, cwl, "looper")
 	metricSum(t, cw, "AWS/Lambda", "RecursiveInvocationsDropped", start, time.Now().Add(2*time.Minute), 1, dim("FunctionName", "looper"))
 
 	// With RecursiveLoop Allow the loop goes past 16, until its mapping
@@ -158,6 +155,50 @@ func deadLetters(t *testing.T, qc *sqs.Client, url string) []string {
 	}
 }
 
+// asyncLooper creates a Python function whose asynchronous events go,
+// when they fail or are stopped, to a dead-letter queue of its own, and
+// returns the queue's URL.
+func asyncLooper(t *testing.T, lc *lambda.Client, qc *sqs.Client, name, source string) string {
+	t.Helper()
+	ctx := context.Background()
+	dlq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-dlq")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	createPythonFunction(t, lc, name, source, 10)
+	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String(name),
+		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN(name + "-dlq"))}}); err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(dlq.QueueUrl)
+}
+
+// functionTopic creates a topic with the function subscribed to it and
+// returns the topic's ARN.
+func functionTopic(t *testing.T, sc *sns.Client, name, function string) *string {
+	t.Helper()
+	ctx := context.Background()
+	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("lambda"),
+		Endpoint: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:" + function)}); err != nil {
+		t.Fatal(err)
+	}
+	return topic.TopicArn
+}
+
+// ranSixteenTimes checks that a stopped loop ran its function 16 times:
+// its log has "LOOP 0" to "LOOP 15", and no "LOOP 16".
+func ranSixteenTimes(t *testing.T, cwl *cloudwatchlogs.Client, function string) {
+	t.Helper()
+	lines := groupLines(t, cwl, "/aws/lambda/"+function, "LOOP", func(l []string) bool { return len(l) >= 16 })
+	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
+		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	}
+}
+
 // snsLooper publishes every message it gets back to the topic it came
 // from, counted up.
 const snsLooper = `import boto3
@@ -185,49 +226,49 @@ func TestLambdaRecursiveLoopSNS(t *testing.T) {
 	cw := cloudwatch.NewFromConfig(env.Config)
 	start := time.Now().UTC().Add(-time.Minute)
 
-	dlq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("sns-loop-dlq")})
-	if err != nil {
+	dlq := asyncLooper(t, lc, qc, "sns-looper", snsLooper)
+	topic := functionTopic(t, sc, "loop", "sns-looper")
+	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic, Message: aws.String("0")}); err != nil {
 		t.Fatal(err)
 	}
-	createPythonFunction(t, lc, "sns-looper", snsLooper, 10)
-	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("sns-looper"),
-		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("sns-loop-dlq"))}}); err != nil {
-		t.Fatal(err)
-	}
-	topic, err := sc.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("loop")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sc.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("lambda"),
-		Endpoint: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:sns-looper")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sc.Publish(ctx, &sns.PublishInput{TopicArn: topic.TopicArn, Message: aws.String("0")}); err != nil {
-		t.Fatal(err)
-	}
-	dead := deadLetters(t, qc, aws.ToString(dlq.QueueUrl))
+	dead := deadLetters(t, qc, dlq)
 	if len(dead) != 1 || !strings.Contains(dead[0], `"Message":"16"`) && !strings.Contains(dead[0], `"Message": "16"`) {
 		t.Errorf("dead-letter queue holds %q, want the 17th event, message 16", dead)
 	}
-	lines := groupLines(t, cwl, "/aws/lambda/sns-looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
-	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
-		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
-	}
+	ranSixteenTimes(t, cwl, "sns-looper")
 	metricSum(t, cw, "AWS/Lambda", "RecursiveInvocationsDropped", start, time.Now().Add(2*time.Minute), 1, dim("FunctionName", "sns-looper"))
 }
 
+// startS3Loop creates a bucket with the notification configuration and
+// puts the object loop/0 in it, the first of a loop's objects.
+func startS3Loop(t *testing.T, c *s3.Client, bucket string, cfg *s3types.NotificationConfiguration) {
+	t.Helper()
+	ctx := context.Background()
+	s3Bucket(t, c, bucket)
+	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String(bucket),
+		NotificationConfiguration: cfg}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("loop/0"), Body: strings.NewReader("x")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // s3Looper writes, for every object created under loop/, the next one
-// into the same bucket.
-const s3Looper = `import boto3
+// into the same bucket. It gets S3's events from S3, or inside the
+// messages of a topic S3 notifies (S3's test event has no records).
+const s3Looper = `import json
+import boto3
 from botocore.config import Config
 
 s3 = boto3.client('s3', config=Config(s3={'addressing_style': 'path'}))
 
 def handler(event, context):
     for r in event['Records']:
-        n = int(r['s3']['object']['key'].split('/')[-1])
-        print('LOOP %d' % n)
-        s3.put_object(Bucket=r['s3']['bucket']['name'], Key='loop/%d' % (n + 1), Body=b'x')
+        for e in json.loads(r['Sns']['Message']).get('Records', []) if 'Sns' in r else [r]:
+            n = int(e['s3']['object']['key'].split('/')[-1])
+            print('LOOP %d' % n)
+            s3.put_object(Bucket=e['s3']['bucket']['name'], Key='loop/%d' % (n + 1), Body=b'x')
 `
 
 // S3 → function → the same bucket: the notification carries the trace
@@ -236,39 +277,42 @@ def handler(event, context):
 func TestLambdaRecursiveLoopS3(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
-	ctx := context.Background()
 	lc := lambdaClient(t, env)
 	qc := sqs.NewFromConfig(env.Config)
-	c := s3Client(env)
 	cwl := cloudwatchlogs.NewFromConfig(env.Config)
 
-	dlq, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("s3-loop-dlq")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	createPythonFunction(t, lc, "s3-looper", s3Looper, 10)
-	if _, err := lc.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: aws.String("s3-looper"),
-		DeadLetterConfig: &lambdatypes.DeadLetterConfig{TargetArn: aws.String(queueARN("s3-loop-dlq"))}}); err != nil {
-		t.Fatal(err)
-	}
-	s3Bucket(t, c, "looping")
-	if _, err := c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("looping"),
-		NotificationConfiguration: &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
-			LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:s3-looper"),
-			Events:            []s3types.Event{"s3:ObjectCreated:*"}, Filter: filterRules("loop/", "")}}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("looping"), Key: aws.String("loop/0"), Body: strings.NewReader("x")}); err != nil {
-		t.Fatal(err)
-	}
-	dead := deadLetters(t, qc, aws.ToString(dlq.QueueUrl))
+	dlq := asyncLooper(t, lc, qc, "s3-looper", s3Looper)
+	startS3Loop(t, s3Client(env), "looping", &s3types.NotificationConfiguration{LambdaFunctionConfigurations: []s3types.LambdaFunctionConfiguration{{
+		LambdaFunctionArn: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:s3-looper"),
+		Events:            []s3types.Event{"s3:ObjectCreated:*"}, Filter: filterRules("loop/", "")}}})
+	dead := deadLetters(t, qc, dlq)
 	if len(dead) != 1 || !strings.Contains(dead[0], `"key":"loop/16"`) {
 		t.Errorf("dead-letter queue holds %q, want the 17th event, of loop/16", dead)
 	}
-	lines := groupLines(t, cwl, "/aws/lambda/s3-looper", "LOOP", func(l []string) bool { return len(l) >= 16 })
-	if len(lines) != 16 || hasLine(lines, "LOOP 16") {
-		t.Errorf("the function ran %d times (%q), want 16", len(lines), lines)
+	ranSixteenTimes(t, cwl, "s3-looper")
+}
+
+// S3 → SNS → function → the same bucket: the topic's message keeps the
+// trace header of the PutObject that caused the notification and hands
+// it to the invocation, so the 17th invocation is stopped and its event
+// goes to the dead-letter queue.
+func TestLambdaRecursiveLoopS3ThroughSNS(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	sc := sns.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+
+	dlq := asyncLooper(t, lc, qc, "s3-sns-looper", s3Looper)
+	topic := functionTopic(t, sc, "s3-loop", "s3-sns-looper")
+	startS3Loop(t, s3Client(env), "looping-topic", &s3types.NotificationConfiguration{TopicConfigurations: []s3types.TopicConfiguration{{
+		TopicArn: topic, Events: []s3types.Event{"s3:ObjectCreated:*"}, Filter: filterRules("loop/", "")}}})
+	dead := deadLetters(t, qc, dlq)
+	if len(dead) != 1 || !strings.Contains(dead[0], `loop/16`) {
+		t.Errorf("dead-letter queue holds %q, want the 17th event, of loop/16", dead)
 	}
+	ranSixteenTimes(t, cwl, "s3-sns-looper")
 }
 
 // Invoke counts the function in the caller's chain: a caller whose

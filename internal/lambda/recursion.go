@@ -17,7 +17,7 @@ import (
 // _X_AMZN_TRACE_ID), the AWS SDKs inside copy it onto the calls the
 // function makes (X-Amzn-Trace-Id), SQS keeps it with a message
 // (AWSTraceHeader), SNS and S3 pass it to the invocations they make
-// while answering the call, and Invoke takes the caller's. A function
+// (S3 through a topic too), and Invoke takes the caller's. A function
 // whose RecursiveLoop is Terminate (the default) and which has already
 // run maxRecursiveInvocations times in the chain is not run again: the
 // invocation fails with RecursiveInvocationException and counts in

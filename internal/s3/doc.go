@@ -36,9 +36,10 @@
 // (notify.go): AWS's event message (eventVersion 2.1, the key
 // form-encoded) as an SQS message body, an SNS message with subject
 // "Amazon S3 Notification", or an asynchronous Lambda invocation's event
-// (the SQS message and the invocation carry the trace header of the
-// request that made the change: AWSTraceHeader, and the function's trace
-// with the count Lambda's recursive loop detection keeps);
+// (the SQS message, the SNS message and the invocation carry the trace
+// header of the request that made the change: AWSTraceHeader, and the
+// function's trace with the count Lambda's recursive loop detection
+// keeps, which SNS hands on to its own subscriptions);
 // and, with EventBridgeConfiguration, an "Object Created" or "Object
 // Deleted" event from aws.s3 on the default bus. Run delivers the outbox
 // through Deps.Targets in commit order and removes each message once its

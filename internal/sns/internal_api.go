@@ -22,6 +22,13 @@ type Outgoing struct {
 	Attributes       map[string]Attribute
 	// GroupID and DeduplicationID are for FIFO topics.
 	GroupID, DeduplicationID string
+	// TraceHeader is the X-Ray trace header of the request that caused
+	// the message (an S3 notification's, an EventBridge event's), which
+	// the subscriptions carry on: an SQS message's AWSTraceHeader, a
+	// function's trace and with it Lambda's count of a recursive loop.
+	// When it is empty the message has the trace of the call ctx
+	// belongs to, as Publish's does.
+	TraceHeader string
 }
 
 // Publish publishes m to the topic with the given ARN and returns its
@@ -53,6 +60,9 @@ func (s *Service) Publish(ctx context.Context, topicARN string, m Outgoing) (str
 	msg, _, err := s.newMessage(ctx, e)
 	if err != nil {
 		return "", err
+	}
+	if m.TraceHeader != "" {
+		msg.TraceHeader = m.TraceHeader
 	}
 	t, contentDedup, err := s.target("TopicArn", topicARN)
 	if err != nil {

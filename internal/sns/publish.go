@@ -8,6 +8,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/store"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // Publishing. A message goes to every confirmed subscription of its topic
@@ -172,6 +173,9 @@ func (s *Service) deliverToFunction(ctx context.Context, sub *subscription, m *m
 		err = s.permitted(ctx, sub.rec.Endpoint, s.topicARN(sub.rec.Topic))
 	}
 	if err == nil {
+		if m.TraceHeader != "" {
+			ctx = traceheader.NewContext(ctx, m.TraceHeader)
+		}
 		_, err = s.functions.InvokeAsync(ctx, sub.rec.Endpoint, s.lambdaEventFor(m, sub, g))
 	}
 	if e := apierr.As(err); e != nil {

@@ -139,13 +139,17 @@ func TestPublishInGo(t *testing.T) {
 		Attributes: map[string]string{"RawMessageDelivery": "true", "FilterPolicy": `{"source":["aws.events"]}`}}); err != nil {
 		t.Fatal(err)
 	}
+	// The trace of the request that caused the message (an S3
+	// notification's) becomes the SQS message's AWSTraceHeader.
+	const trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:3"
 	id, err := s.Publish(ctx, *topic.TopicArn, Outgoing{Message: `{"detail":{}}`, Attributes: map[string]Attribute{
-		"source": {DataType: "String", StringValue: "aws.events"}, "raw": {DataType: "Binary", BinaryValue: []byte{7}}}})
+		"source": {DataType: "String", StringValue: "aws.events"}, "raw": {DataType: "Binary", BinaryValue: []byte{7}}},
+		TraceHeader: trace})
 	if err != nil || id == "" {
 		t.Fatalf("Publish = %q, %v", id, err)
 	}
 	got := queues.messages(queue)
-	if len(got) != 1 || got[0].Body != `{"detail":{}}` || got[0].Attributes["raw"].BinaryValue[0] != 7 {
+	if len(got) != 1 || got[0].Body != `{"detail":{}}` || got[0].Attributes["raw"].BinaryValue[0] != 7 || got[0].TraceHeader != trace {
 		t.Errorf("delivered %+v", got)
 	}
 	if _, err := s.Publish(ctx, "arn:aws:sns:us-east-1:000000000000:gone", Outgoing{Message: "m"}); err == nil || errText(err) != "NotFound: Topic does not exist" {

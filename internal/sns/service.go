@@ -67,7 +67,9 @@ type Firehose interface {
 // invocation, which Lambda stores before it returns.
 type Functions interface {
 	// InvokeAsync accepts an Event invocation of the function (or version
-	// or alias) the ARN names and returns its request id. An
+	// or alias) the ARN names and returns its request id. The invocation
+	// continues the trace header ctx carries (traceheader.NewContext),
+	// or else the trace of the call ctx belongs to. An
 	// *apierr.Error means Lambda refused it; any other error is a failure
 	// of virga's own.
 	InvokeAsync(ctx context.Context, function string, payload []byte) (string, error)
