@@ -81,8 +81,10 @@
 //
 // DescribeSSLPolicies describes AWS's predefined security policies
 // (op_sslpolicies.go: ELBSecurityPolicy-2016-08, the default, the
-// ELBSecurityPolicy-TLS-, -FS- and TLS13 ones of 2015 to 2021, not the
-// FIPS and post-quantum ones), whose names are the ones CreateListener
+// ELBSecurityPolicy-TLS-, -FS- and TLS13 ones of 2015 to 2021, the FIPS
+// ones of 2023 and the post-quantum ones of 2025, whose suites are
+// derived from their TLS13 base; not the RFC 9151 ones), whose names are
+// the ones CreateListener
 // and ModifyListener take (another is SSLPolicyNotFound).
 // DescribeAccountLimits reports AWS's default quotas (op_limits.go),
 // those virga enforces among them.
@@ -194,8 +196,8 @@
 // authenticate-oidc and authenticate-cognito actions
 // (InvalidLoadBalancerAction); more than one action per rule; sticky
 // sessions (stickiness settings are stored and ignored); slow start;
-// trust stores, capacity reservations; the FIPS and post-quantum
-// security policies; dual-stack addresses
+// trust stores, capacity reservations; the RFC 9151 security policies;
+// dual-stack addresses
 // (SetIpAddressType records the type, virga listens as before); access logs. The code of the rule-quota errors
 // ("A rule can only have '5' condition values") is ValidationError,
 // which AWS's answers are reported with but not documented. The

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // sslPolicy is one of AWS's predefined security policies: the TLS
@@ -53,8 +54,8 @@ var (
 // sslPolicies are the predefined policies virga knows: ELBSecurityPolicy-2016-08
 // (the default of listeners created through the API), the other
 // ELBSecurityPolicy-TLS- and -FS- ones, and the TLS 1.3 ones of 2021
-// (the names AWS CDK's SslPolicy offers, FIPS and post-quantum ones
-// aside).
+// (the names AWS CDK's SslPolicy offers), and, added at init, the FIPS and
+// post-quantum ones (derivedPolicies).
 var sslPolicies = []sslPolicy{
 	{name: "ELBSecurityPolicy-2016-08", protocols: tls10Up, ciphers: compat},
 	{name: "ELBSecurityPolicy-TLS13-1-2-2021-06", protocols: tls12Up, ciphers: concat(tls13Ciphers, ecdhe12)},
@@ -73,6 +74,52 @@ var sslPolicies = []sslPolicy{
 	{name: "ELBSecurityPolicy-FS-1-2-2019-08", protocols: tls12, ciphers: ecdheAll},
 	{name: "ELBSecurityPolicy-FS-1-2-Res-2019-08", protocols: tls12, ciphers: ecdhe12},
 	{name: "ELBSecurityPolicy-FS-1-2-Res-2020-10", protocols: tls12, ciphers: ecdheGCM},
+}
+
+func init() {
+	for _, d := range derivedPolicies {
+		base, err := findSSLPolicy("ELBSecurityPolicy-" + d.base)
+		if err != nil {
+			panic(err)
+		}
+		ciphers := base.ciphers
+		if d.fips {
+			ciphers = slices.DeleteFunc(slices.Clone(ciphers), func(c string) bool { return strings.Contains(c, "CHACHA20") })
+		}
+		sslPolicies = append(sslPolicies, sslPolicy{name: "ELBSecurityPolicy-" + d.name, protocols: base.protocols, ciphers: ciphers})
+	}
+}
+
+// derivedPolicies are the FIPS policies of 2023 and the post-quantum ones
+// of 2025, each named with the TLS 1.3 policy of 2021 whose protocols and
+// suites it keeps. A FIPS policy leaves out ChaCha20, which FIPS 140 does
+// not approve; a post-quantum one adds hybrid ML-KEM key exchange, which
+// is no cipher suite and so not listed. The names are AWS's (the security
+// policy tables of the load balancer guides); the suites are derived this
+// way, not copied from those tables.
+var derivedPolicies = []struct {
+	name, base string
+	fips       bool
+}{
+	{"TLS13-1-3-FIPS-2023-04", "TLS13-1-3-2021-06", true},
+	{"TLS13-1-2-Res-FIPS-2023-04", "TLS13-1-2-Res-2021-06", true},
+	{"TLS13-1-2-FIPS-2023-04", "TLS13-1-2-2021-06", true},
+	{"TLS13-1-2-Ext0-FIPS-2023-04", "TLS13-1-2-2021-06", true},
+	{"TLS13-1-2-Ext1-FIPS-2023-04", "TLS13-1-2-Ext1-2021-06", true},
+	{"TLS13-1-2-Ext2-FIPS-2023-04", "TLS13-1-2-Ext2-2021-06", true},
+	{"TLS13-1-1-FIPS-2023-04", "TLS13-1-1-2021-06", true},
+	{"TLS13-1-0-FIPS-2023-04", "TLS13-1-0-2021-06", true},
+	{"TLS13-1-2-PQ-2025-09", "TLS13-1-2-2021-06", false},
+	{"TLS13-1-2-Res-PQ-2025-09", "TLS13-1-2-Res-2021-06", false},
+	{"TLS13-1-2-Ext1-PQ-2025-09", "TLS13-1-2-Ext1-2021-06", false},
+	{"TLS13-1-2-Ext2-PQ-2025-09", "TLS13-1-2-Ext2-2021-06", false},
+	{"TLS13-1-3-PQ-2025-09", "TLS13-1-3-2021-06", false},
+	{"TLS13-1-2-FIPS-PQ-2025-09", "TLS13-1-2-2021-06", true},
+	{"TLS13-1-2-Res-FIPS-PQ-2025-09", "TLS13-1-2-Res-2021-06", true},
+	{"TLS13-1-2-Ext0-FIPS-PQ-2025-09", "TLS13-1-2-2021-06", true},
+	{"TLS13-1-2-Ext1-FIPS-PQ-2025-09", "TLS13-1-2-Ext1-2021-06", true},
+	{"TLS13-1-2-Ext2-FIPS-PQ-2025-09", "TLS13-1-2-Ext2-2021-06", true},
+	{"TLS13-1-3-FIPS-PQ-2025-09", "TLS13-1-3-2021-06", true},
 }
 
 func concat(lists ...[]string) []string { return slices.Concat(lists...) }
