@@ -17,7 +17,10 @@
 // (credentials.go): internal/app puts LookupCredential before STS's in
 // the edge's credential sources, and with --auth sigv4 a request signed
 // with an active key is the user's (GetCallerIdentity answers the user's
-// ARN); an inactive one is refused.
+// ARN); an inactive one is refused. GetUser without a name, signed with
+// any other long-term key, answers the account's root user, whose
+// CreateDate is the account's creation date: the time IAM was first asked
+// for it, stored then and unchanged afterwards.
 //
 // # Enforcement (--auth iam)
 //

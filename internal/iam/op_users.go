@@ -81,10 +81,14 @@ func (s *Service) getUser(ctx context.Context, in *GetUserRequest) (*GetUserResp
 			if strings.Contains(caller.ARN, ":assumed-role/") {
 				return nil, ErrValidation.WithMessage("Must specify userName when calling with non-User credentials")
 			}
+			created, err := s.accountCreated()
+			if err != nil {
+				return nil, err
+			}
 			root := User{
 				UserId:     ptr(s.account),
 				Arn:        ptr("arn:aws:iam::" + s.account + ":root"),
-				CreateDate: ptr(s.clock.Now().UTC().Truncate(1e9)),
+				CreateDate: ptr(created),
 			}
 			return &GetUserResponse{User: &root}, nil
 		}

@@ -24,6 +24,7 @@ import (
 //	("iam", "profile", lower(name))  → profileRecord
 //	("iam", "group", lower(name))    → groupRecord
 //	("iam", "accesskey", key id)     → user name
+//	("iam", "account", "root")       → accountRecord
 
 const (
 	kindRole      = "role"
@@ -32,7 +33,31 @@ const (
 	kindProfile   = "profile"
 	kindAccessKey = "accesskey"
 	kindGroup     = "group"
+	kindAccount   = "account"
 )
+
+// accountRecord is the account itself: the time it was created, which
+// the root user's CreateDate answers, as IAM answers the account's
+// creation date for its root user.
+type accountRecord struct {
+	Created time.Time `json:"created"`
+}
+
+// accountCreated returns when the account was created: the first time
+// anyone asked, kept from then on so that it never changes.
+func (s *Service) accountCreated() (time.Time, error) {
+	var a accountRecord
+	if ok, err := s.get(kindAccount, "root", &a); err != nil || ok {
+		return a.Created, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok, err := s.get(kindAccount, "root", &a); err != nil || ok {
+		return a.Created, err
+	}
+	a.Created = s.clock.Now().UTC().Truncate(time.Second)
+	return a.Created, s.commit(new(change).put(kindAccount, "root", a))
+}
 
 type tagRecord struct {
 	Key   string `json:"key"`

@@ -186,12 +186,21 @@
 // since April 2023); BlockPublicAcls and IgnorePublicAcls have no
 // effect. Lifecycle transitions and NoncurrentVersionTransitions are
 // recorded and change nothing (one storage class).
+// Archived objects (GLACIER, DEEP_ARCHIVE) are refused by GetObject
+// (403 InvalidObjectState) until RestoreObject has made a restored copy
+// (op_restore.go); a restore completes one second after it is requested
+// instead of taking minutes to hours as on S3, and its copy expires at
+// the midnight UTC after the days asked for. RestoreObject acts on the
+// current version only; SELECT restores and Intelligent-Tiering's
+// archive tiers are not served, nor is CopyObject refused for an
+// archived source. GLACIER_IR objects are read at once, as on S3.
 // Event notifications: only ObjectCreated, ObjectRemoved,
-// LifecycleExpiration, ObjectTagging and ObjectAcl:Put events are raised
-// (restore, replication and lifecycle transition event types are
-// accepted and never happen); tagging and ACL changes reach EventBridge
-// as "Object Tags Added", "Object Tags Deleted" and "Object ACL
-// Updated". With --auth iam a destination's resource policy must allow
+// LifecycleExpiration, ObjectTagging, ObjectAcl:Put and
+// ObjectRestore:Post events are raised (ObjectRestore:Completed and
+// :Delete, replication and lifecycle transition event types are
+// accepted and never happen); tagging, ACL changes and restores reach
+// EventBridge as "Object Tags Added", "Object Tags Deleted", "Object ACL
+// Updated" and "Object Restore Initiated". With --auth iam a destination's resource policy must allow
 // s3.amazonaws.com for the bucket (aws:SourceArn), or
 // PutBucketNotificationConfiguration refuses it, as S3 does, and
 // notifications to it are retried and then dropped; without it no

@@ -59,6 +59,8 @@ var (
 	ErrInvalidPartNumber             = apierr.New("InvalidPartNumber", http.StatusRequestedRangeNotSatisfiable, "The requested partnumber is not satisfiable")
 	ErrNoSuchVersion                 = apierr.New("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
 	ErrInvalidBucketState            = apierr.New("InvalidBucketState", http.StatusConflict, "The request is not valid with the current state of the bucket.")
+	ErrInvalidObjectState            = apierr.New("InvalidObjectState", http.StatusForbidden, "The operation is not valid for the object's storage class")
+	ErrRestoreAlreadyInProgress      = apierr.New("RestoreAlreadyInProgress", http.StatusConflict, "Object restore is already in progress.")
 	ErrIllegalVersioning             = apierr.New("IllegalVersioningConfigurationException", http.StatusBadRequest, "The Versioning element must be specified")
 )
 

@@ -122,6 +122,11 @@ type objectRecord struct {
 	VersionID    string               `json:"vid,omitempty"`
 	DeleteMarker bool                 `json:"marker,omitempty"`
 	Order        uint64               `json:"order,omitempty"`
+	// RestoreDone and RestoreExpiry bound the restored copy of an
+	// archived object (op_restore.go): made until RestoreDone, readable
+	// from then until RestoreExpiry.
+	RestoreDone   time.Time `json:"restoreDone,omitzero"`
+	RestoreExpiry time.Time `json:"restoreExpiry,omitzero"`
 }
 
 // uploadRecord is a multipart upload in progress.

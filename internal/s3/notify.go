@@ -193,7 +193,7 @@ func (s *Service) record(e *Event, configurationID string) []byte {
 	case strings.HasPrefix(e.Name, "ObjectCreated:"):
 		size := e.Size
 		r.S3.Object.Size, r.S3.Object.ETag = &size, e.ETag
-	case strings.HasPrefix(e.Name, "ObjectTagging:"), strings.HasPrefix(e.Name, "ObjectAcl:"):
+	case strings.HasPrefix(e.Name, "ObjectTagging:"), strings.HasPrefix(e.Name, "ObjectAcl:"), strings.HasPrefix(e.Name, "ObjectRestore:"):
 		r.S3.Object.ETag = e.ETag
 	}
 	return mustJSON(struct {
@@ -202,9 +202,11 @@ func (s *Service) record(e *Event, configurationID string) []byte {
 }
 
 // objectChangeDetailTypes are the EventBridge detail-types of the
-// events of changes to an object's tags and ACL.
+// events of changes to an object's tags and ACL, and of a restore's
+// start.
 var objectChangeDetailTypes = map[string]string{
-	"ObjectTagging:Put": "Object Tags Added", "ObjectTagging:Delete": "Object Tags Deleted", "ObjectAcl:Put": "Object ACL Updated"}
+	"ObjectTagging:Put": "Object Tags Added", "ObjectTagging:Delete": "Object Tags Deleted", "ObjectAcl:Put": "Object ACL Updated",
+	"ObjectRestore:Post": "Object Restore Initiated"}
 
 // eventBridgeDetail is the detail of the event S3 sends EventBridge
 // ("EventBridge event message structure"), and its detail-type.

@@ -311,10 +311,14 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 	if err != nil {
 		return nil, err
 	}
+	now := s.clock.Now()
+	if err := o.readable(now); err != nil {
+		return nil, err
+	}
 	if err := readConditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince); err != nil {
 		return nil, err
 	}
-	out := &GetObjectOutput{
+	out := &GetObjectOutput{Restore: o.restoreHeader(now),
 		AcceptRanges: strptr("bytes"), LastModified: &o.LastModified, ETag: &o.ETag,
 		ContentType: strptr(contentTypeOf(o)), ContentEncoding: optStr(o.ContentEncoding),
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
@@ -403,7 +407,7 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 	if err := readConditions(o, in.IfMatch, in.IfNoneMatch, in.IfModifiedSince, in.IfUnmodifiedSince); err != nil {
 		return nil, err
 	}
-	out := &HeadObjectOutput{
+	out := &HeadObjectOutput{Restore: o.restoreHeader(s.clock.Now()),
 		AcceptRanges: strptr("bytes"), LastModified: &o.LastModified, ETag: &o.ETag, ContentLength: &o.Size,
 		ContentType: strptr(contentTypeOf(o)), ContentEncoding: optStr(o.ContentEncoding),
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),

@@ -60,6 +60,8 @@ const maxPostFormFields = 20 << 10
 var postExempt = map[string]bool{"x-amz-signature": true, "file": true, "policy": true,
 	"signature": true, "awsaccesskeyid": true, "bucket": true}
 
+func (o *postObjectOutput) httpStatus() int { return o.status }
+
 func (s *Service) postObject(ctx context.Context, in *postObjectInput) (*postObjectOutput, error) {
 	bucket := *in.Bucket
 	if _, err := s.bucket(s.store, bucket); err != nil {

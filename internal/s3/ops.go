@@ -122,8 +122,8 @@ func (p *protocol) Encode(c *awsproto.Call, w http.ResponseWriter, out any) {
 	if o, ok := out.(*GetObjectOutput); ok && o.ContentRange != nil {
 		c.Status = http.StatusPartialContent
 	}
-	if o, ok := out.(*postObjectOutput); ok {
-		c.Status = o.status
+	if o, ok := out.(interface{ httpStatus() int }); ok {
+		c.Status = o.httpStatus()
 	}
 	if o, ok := out.(*listVersionsOutput); ok {
 		p.cors(c, w.Header())
@@ -243,6 +243,7 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},
+			{Name: "RestoreObject", HTTP: "POST /{Bucket}/{Key+}?restore", Handler: awsproto.Handle(s.restoreObject)},
 			{Name: "CreateMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploads", Handler: awsproto.Handle(s.createMultipartUpload)},
 			{Name: "UploadPart", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?partNumber&uploadId", StreamBody: true, Handler: awsproto.Handle(s.uploadPart)},
 			{Name: "UploadPartCopy", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?partNumber&uploadId&x-id=UploadPartCopy", Handler: awsproto.Handle(s.uploadPartCopy)},

@@ -34,7 +34,12 @@ func newTestService(t testing.TB, dir string) *Service {
 
 // serve runs one request through the service as the edge would.
 func serve(s *Service, method, target string, body []byte) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, target, bytes.NewReader(body))
+	return serveRequest(s, httptest.NewRequest(method, target, bytes.NewReader(body)), body)
+}
+
+// serveRequest runs r, whose body is body, through the service as the
+// edge would.
+func serveRequest(s *Service, r *http.Request, body []byte) *httptest.ResponseRecorder {
 	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=test/20250102/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=x")
 	c := awsproto.NewCall(r, "REQ", time.Now())
 	api := s.API()
@@ -66,6 +71,7 @@ func FuzzXMLBodies(f *testing.F) {
 		`<NotificationConfiguration/>`,
 		`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>`,
 		`<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>`,
+		`<RestoreRequest><Days>1</Days></RestoreRequest>`,
 		`<Delete>`, `<<>>`, ``,
 	} {
 		f.Add([]byte(s))
@@ -83,7 +89,7 @@ func FuzzXMLBodies(f *testing.F) {
 			{"POST", "/fuzz?delete"}, {"POST", "/fuzz/k?uploadId=none"}, {"PUT", "/fuzz?tagging"}, {"PUT", "/fuzz?cors"},
 			{"PUT", "/other-bucket"}, {"PUT", "/fuzz?versioning"}, {"PUT", "/fuzz?acl"}, {"PUT", "/fuzz/k?tagging"},
 			{"PUT", "/fuzz/obj"}, {"PUT", "/fuzz?notification"}, {"PUT", "/fuzz?lifecycle"}, {"PUT", "/fuzz?website"},
-			{"PUT", "/fuzz?publicAccessBlock"}, {"PUT", "/fuzz?ownershipControls"},
+			{"PUT", "/fuzz?publicAccessBlock"}, {"PUT", "/fuzz?ownershipControls"}, {"POST", "/fuzz/obj?restore"},
 		} {
 			w := serve(s, target.method, target.path, body)
 			if w.Code >= 500 {

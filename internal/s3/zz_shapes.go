@@ -69,6 +69,26 @@ type CORSRule struct {
 	MaxAgeSeconds  *int32
 }
 
+// CSVInput is the CSVInput shape of AWS's model.
+type CSVInput struct {
+	FileHeaderInfo             *string
+	Comments                   *string
+	QuoteEscapeCharacter       *string
+	RecordDelimiter            *string
+	FieldDelimiter             *string
+	QuoteCharacter             *string
+	AllowQuotedRecordDelimiter *bool
+}
+
+// CSVOutput is the CSVOutput shape of AWS's model.
+type CSVOutput struct {
+	QuoteFields          *string
+	QuoteEscapeCharacter *string
+	RecordDelimiter      *string
+	FieldDelimiter       *string
+	QuoteCharacter       *string
+}
+
 // Checksum is the Checksum shape of AWS's model.
 type Checksum struct {
 	ChecksumCRC32     *string
@@ -443,6 +463,13 @@ type DeletedObject struct {
 	DeleteMarkerVersionId *string
 }
 
+// Encryption is the Encryption shape of AWS's model.
+type Encryption struct {
+	EncryptionType *string `aws:"required"`
+	KMSKeyId       *string
+	KMSContext     *string
+}
+
 // Error is the Error shape of AWS's model.
 type Error struct {
 	Key       *string `aws:"min=1"`
@@ -802,6 +829,11 @@ type GetPublicAccessBlockRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GlacierJobParameters is the GlacierJobParameters shape of AWS's model.
+type GlacierJobParameters struct {
+	Tier *string `aws:"required"`
+}
+
 // Grant is the Grant shape of AWS's model.
 type Grant struct {
 	Grantee    *Grantee
@@ -891,6 +923,24 @@ type IndexDocument struct {
 type Initiator struct {
 	ID          *string
 	DisplayName *string
+}
+
+// InputSerialization is the InputSerialization shape of AWS's model.
+type InputSerialization struct {
+	CSV             *CSVInput
+	CompressionType *string
+	JSON            *JSONInput
+	Parquet         *ParquetInput
+}
+
+// JSONInput is the JSONInput shape of AWS's model.
+type JSONInput struct {
+	Type *string
+}
+
+// JSONOutput is the JSONOutput shape of AWS's model.
+type JSONOutput struct {
+	RecordDelimiter *string
 }
 
 // LambdaFunctionConfiguration is the LambdaFunctionConfiguration shape of AWS's model.
@@ -1114,6 +1164,12 @@ type LoggingEnabled struct {
 	TargetObjectKeyFormat *TargetObjectKeyFormat
 }
 
+// MetadataEntry is the MetadataEntry shape of AWS's model.
+type MetadataEntry struct {
+	Name  *string
+	Value *string
+}
+
 // MultipartUpload is the MultipartUpload shape of AWS's model.
 type MultipartUpload struct {
 	UploadId          *string
@@ -1217,6 +1273,17 @@ type ObjectVersion struct {
 	Owner             *Owner
 }
 
+// OutputLocation is the OutputLocation shape of AWS's model.
+type OutputLocation struct {
+	S3 *S3Location
+}
+
+// OutputSerialization is the OutputSerialization shape of AWS's model.
+type OutputSerialization struct {
+	CSV  *CSVOutput
+	JSON *JSONOutput
+}
+
 // Owner is the Owner shape of AWS's model.
 type Owner struct {
 	DisplayName *string
@@ -1231,6 +1298,10 @@ type OwnershipControls struct {
 // OwnershipControlsRule is the OwnershipControlsRule shape of AWS's model.
 type OwnershipControlsRule struct {
 	ObjectOwnership *string `aws:"required"`
+}
+
+// ParquetInput is the ParquetInput shape of AWS's model.
+type ParquetInput struct {
 }
 
 // Part is the Part shape of AWS's model.
@@ -1527,6 +1598,34 @@ type RequestPaymentConfiguration struct {
 	Payer *string `aws:"required"`
 }
 
+// RestoreObjectOutput is the RestoreObjectOutput shape of AWS's model.
+type RestoreObjectOutput struct {
+	RequestCharged    *string `aws:"loc=header,locname=x-amz-request-charged"`
+	RestoreOutputPath *string `aws:"loc=header,locname=x-amz-restore-output-path"`
+}
+
+// RestoreObjectRequest is the RestoreObjectRequest shape of AWS's model.
+type RestoreObjectRequest struct {
+	Bucket              *string         `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string         `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId           *string         `aws:"loc=query,locname=versionId"`
+	RestoreRequest      *RestoreRequest `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	RequestPayer        *string         `aws:"loc=header,locname=x-amz-request-payer"`
+	ChecksumAlgorithm   *string         `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner *string         `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// RestoreRequest is the RestoreRequest shape of AWS's model.
+type RestoreRequest struct {
+	Days                 *int32
+	GlacierJobParameters *GlacierJobParameters
+	Type                 *string
+	Tier                 *string
+	Description          *string
+	SelectParameters     *SelectParameters
+	OutputLocation       *OutputLocation
+}
+
 // RoutingRule is the RoutingRule shape of AWS's model.
 type RoutingRule struct {
 	Condition *Condition
@@ -1536,6 +1635,26 @@ type RoutingRule struct {
 // S3KeyFilter is the S3KeyFilter shape of AWS's model.
 type S3KeyFilter struct {
 	FilterRules []FilterRule `aws:"xmlname=FilterRule,flat"`
+}
+
+// S3Location is the S3Location shape of AWS's model.
+type S3Location struct {
+	BucketName        *string `aws:"required"`
+	Prefix            *string `aws:"required"`
+	Encryption        *Encryption
+	CannedACL         *string
+	AccessControlList []Grant `aws:"member=Grant"`
+	Tagging           *Tagging
+	UserMetadata      []MetadataEntry `aws:"member=MetadataEntry"`
+	StorageClass      *string
+}
+
+// SelectParameters is the SelectParameters shape of AWS's model.
+type SelectParameters struct {
+	InputSerialization  *InputSerialization  `aws:"required"`
+	ExpressionType      *string              `aws:"required"`
+	Expression          *string              `aws:"required"`
+	OutputSerialization *OutputSerialization `aws:"required"`
 }
 
 // ServerSideEncryptionByDefault is the ServerSideEncryptionByDefault shape of AWS's model.
