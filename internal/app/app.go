@@ -1333,6 +1333,8 @@ func (t emailTopics) Publish(ctx context.Context, topicARN, message string) erro
 	return err
 }
 
+func (t emailTopics) Exists(topicARN string) bool { return t.s.TopicExists(topicARN) }
+
 // topicQueues adapts SQS to what SNS subscriptions deliver to.
 type topicQueues struct {
 	s *sqs.Service

@@ -15,6 +15,29 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
+// topicToQueue creates an SNS topic and an SQS queue of one name, the
+// queue subscribed to the topic with raw delivery, and returns the
+// topic's ARN and the queue's URL.
+func topicToQueue(t *testing.T, env *e2e.Env, name string) (topicARN, queueURL *string) {
+	t.Helper()
+	ctx := context.Background()
+	topics := sns.NewFromConfig(env.Config)
+	topic, err := topics.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := sqs.NewFromConfig(env.Config).CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := topics.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
+		Endpoint:   aws.String("arn:aws:sqs:us-east-1:" + testAccount + ":" + name),
+		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
+		t.Fatal(err)
+	}
+	return topic.TopicArn, q.QueueUrl
+}
+
 // TestSESConfigurationSetEvents: a send naming a configuration set with
 // an SNS event destination publishes Send and Delivery records, in SES's
 // shape, that reach a queue subscribed to the topic; an unknown
@@ -24,40 +47,26 @@ func TestSESConfigurationSetEvents(t *testing.T) {
 	env := e2e.Start(t)
 	ctx := context.Background()
 	v1 := ses.NewFromConfig(env.Config)
-	topics := sns.NewFromConfig(env.Config)
 	queues := sqs.NewFromConfig(env.Config)
-
-	topic, err := topics.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("ses-events")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, err := queues.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("ses-events")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := topics.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("sqs"),
-		Endpoint:   aws.String("arn:aws:sqs:us-east-1:" + testAccount + ":ses-events"),
-		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
-		t.Fatal(err)
-	}
+	topicARN, queueURL := topicToQueue(t, env, "ses-events")
 	if _, err := v1.VerifyEmailIdentity(ctx, &ses.VerifyEmailIdentityInput{EmailAddress: aws.String("app@example.com")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := v1.CreateConfigurationSet(ctx, &ses.CreateConfigurationSetInput{ConfigurationSet: &sestypes.ConfigurationSet{Name: aws.String("tracked")}}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = v1.CreateConfigurationSet(ctx, &ses.CreateConfigurationSetInput{ConfigurationSet: &sestypes.ConfigurationSet{Name: aws.String("tracked")}})
+	_, err := v1.CreateConfigurationSet(ctx, &ses.CreateConfigurationSetInput{ConfigurationSet: &sestypes.ConfigurationSet{Name: aws.String("tracked")}})
 	expectAPIError(t, err, "ConfigurationSetAlreadyExists", 400)
 	if _, err := v1.CreateConfigurationSetEventDestination(ctx, &ses.CreateConfigurationSetEventDestinationInput{
 		ConfigurationSetName: aws.String("tracked"),
 		EventDestination: &sestypes.EventDestination{Name: aws.String("to-sns"), Enabled: true,
 			MatchingEventTypes: []sestypes.EventType{sestypes.EventTypeSend, sestypes.EventTypeDelivery},
-			SNSDestination:     &sestypes.SNSDestination{TopicARN: topic.TopicArn}}}); err != nil {
+			SNSDestination:     &sestypes.SNSDestination{TopicARN: topicARN}}}); err != nil {
 		t.Fatal(err)
 	}
 	desc, err := v1.DescribeConfigurationSet(ctx, &ses.DescribeConfigurationSetInput{ConfigurationSetName: aws.String("tracked"),
 		ConfigurationSetAttributeNames: []sestypes.ConfigurationSetAttribute{sestypes.ConfigurationSetAttributeEventDestinations}})
-	if err != nil || len(desc.EventDestinations) != 1 || aws.ToString(desc.EventDestinations[0].SNSDestination.TopicARN) != aws.ToString(topic.TopicArn) {
+	if err != nil || len(desc.EventDestinations) != 1 || aws.ToString(desc.EventDestinations[0].SNSDestination.TopicARN) != aws.ToString(topicARN) {
 		t.Fatalf("DescribeConfigurationSet = %+v, %v", desc, err)
 	}
 	list, err := v1.ListConfigurationSets(ctx, &ses.ListConfigurationSetsInput{})
@@ -95,7 +104,7 @@ func TestSESConfigurationSetEvents(t *testing.T) {
 	}
 	var got []record
 	for len(got) < 2 {
-		out, err := queues.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: q.QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20})
+		out, err := queues.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: queueURL, MaxNumberOfMessages: 10, WaitTimeSeconds: 20})
 		if err != nil {
 			t.Fatal(err)
 		}

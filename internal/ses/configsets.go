@@ -14,6 +14,8 @@ type Topics interface {
 	// Publish publishes message to the topic with the ARN. An
 	// *apierr.Error means SNS refused it (the topic does not exist).
 	Publish(ctx context.Context, topicARN, message string) error
+	// Exists reports whether the topic with the ARN exists.
+	Exists(topicARN string) bool
 }
 
 // Event types as SES names them in MatchingEventTypes (v1's spelling;

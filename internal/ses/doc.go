@@ -11,7 +11,10 @@
 //     in nor DNS to publish a TXT or DKIM record in, so an identity is
 //     verified (Success, SUCCESS) as soon as it is created.
 //     VerifyDomainIdentity still returns a token of SES's form, the same
-//     one each time the domain is verified again.
+//     one each time the domain is verified again. VerifyDomainDkim gives
+//     a domain (verifying it, if it was not) three Easy DKIM tokens, kept
+//     for the life of the identity, and its DKIM status is Success from
+//     then on; an identity without tokens (an address) is NotStarted.
 //   - The account is out of the sandbox (production access): any
 //     recipient may be sent to, verified or not. The sender is checked as
 //     AWS checks it: sending from an address that is not a verified
@@ -75,12 +78,26 @@
 // stands. Only SNS destinations are accepted: CloudWatch and Kinesis
 // Firehose ones are refused (InvalidSNSDestination), not kept unused.
 //
+// # Identity notifications
+//
+// SetIdentityNotificationTopic names, per identity and notification type
+// (Bounce, Complaint, Delivery), an SNS topic that must exist; feedback
+// forwarding is on until SetIdentityFeedbackForwardingEnabled turns it
+// off, which SES allows only while bounces and complaints have topics
+// (and a bounce or complaint topic cannot be removed while it is off).
+// As nothing bounces or is complained of, only Delivery notifications
+// are published: a message accepted from an identity (the address when
+// it is one, else its domain) with a Delivery topic publishes SES's
+// notification (notificationType, mail, delivery) to it, with the
+// message's headers when SetIdentityHeadersInNotificationsEnabled asked
+// for them.
+//
 // # Not supported
 //
 // v2's configuration-set operations, tracking, delivery and reputation
 // options of configuration sets, receipt rules, custom verification
-// emails, sending authorization policies, identity notification
-// attributes, MAIL FROM domains, DKIM operations, suppression lists,
+// emails, sending authorization policies, MAIL FROM domains, Bring Your
+// Own DKIM and DKIM signing of the stored messages, suppression lists,
 // contact lists, dedicated IPs, v2's bulk send, TestRenderTemplate,
 // Handlebars blocks and helpers in templates ({{#if}}, {{#each}}: a
 // template that uses one fails to render), ListEmailIdentities filters

@@ -34,14 +34,22 @@ func (s *Service) verifyEmailAddress(_ context.Context, in *VerifyEmailAddressRe
 
 func (s *Service) verifyDomainIdentity(_ context.Context, in *VerifyDomainIdentityRequest) (*VerifyDomainIdentityResponse, error) {
 	d := *in.Domain
-	if d == "" || strings.ContainsAny(d, "@ /") {
-		return nil, invalidValue("Invalid domain name " + d + ".")
+	if err := checkDomain(d); err != nil {
+		return nil, err
 	}
 	id, _, err := s.AddIdentity(d, true)
 	if err != nil {
 		return nil, err
 	}
 	return &VerifyDomainIdentityResponse{VerificationToken: &id.Token}, nil
+}
+
+// checkDomain refuses a name that is not a domain.
+func checkDomain(d string) error {
+	if d == "" || strings.ContainsAny(d, "@ /") {
+		return invalidValue("Invalid domain name " + d + ".")
+	}
+	return nil
 }
 
 // checkEmail refuses an address that is not one.

@@ -13,6 +13,13 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetIdentityVerificationAttributes", Handler: awsproto.Handle(s.getIdentityVerificationAttributes)},
 		{Name: "DeleteIdentity", Handler: awsproto.Handle(s.deleteIdentity)},
 		{Name: "DeleteVerifiedEmailAddress", Handler: awsproto.Handle(s.deleteVerifiedEmailAddress)},
+		{Name: "VerifyDomainDkim", Handler: awsproto.Handle(s.verifyDomainDkim)},
+		{Name: "GetIdentityDkimAttributes", Handler: awsproto.Handle(s.getIdentityDkimAttributes)},
+		{Name: "SetIdentityDkimEnabled", Handler: awsproto.Handle(s.setIdentityDkimEnabled)},
+		{Name: "GetIdentityNotificationAttributes", Handler: awsproto.Handle(s.getIdentityNotificationAttributes)},
+		{Name: "SetIdentityNotificationTopic", Handler: awsproto.Handle(s.setIdentityNotificationTopic)},
+		{Name: "SetIdentityFeedbackForwardingEnabled", Handler: awsproto.Handle(s.setIdentityFeedbackForwardingEnabled)},
+		{Name: "SetIdentityHeadersInNotificationsEnabled", Handler: awsproto.Handle(s.setIdentityHeadersInNotificationsEnabled)},
 
 		{Name: "SendEmail", Handler: awsproto.Handle(s.sendEmail)},
 		{Name: "SendRawEmail", Handler: awsproto.Handle(s.sendRawEmail)},

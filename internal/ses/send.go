@@ -137,7 +137,9 @@ func (s *Service) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err := s.record(m, now, len(recipients)); err != nil {
 		return "", err
 	}
-	s.publishEvents(ctx, m, s.clock.Now())
+	deliveredAt := s.clock.Now()
+	s.publishEvents(ctx, m, deliveredAt)
+	s.notifyDelivery(ctx, m, deliveredAt)
 	return m.MessageID, nil
 }
 

@@ -25,6 +25,19 @@ type identityRecord struct {
 	// Token is a domain's verification token (VerifyDomainIdentity).
 	Token   string `json:"token,omitempty"`
 	Created int64  `json:"created"`
+	// DkimTokens are a domain's three Easy DKIM tokens (VerifyDomainDkim),
+	// kept for the life of the identity; DkimEnabled is whether mail
+	// from the identity is DKIM-signed.
+	DkimTokens  []string `json:"dkimTokens,omitempty"`
+	DkimEnabled bool     `json:"dkimEnabled,omitempty"`
+	// Topics are the SNS topics of the identity's notifications, by
+	// type (Bounce, Complaint, Delivery); Headers the types whose
+	// notifications carry the message's headers.
+	Topics  map[string]string `json:"topics,omitempty"`
+	Headers map[string]bool   `json:"headers,omitempty"`
+	// NoForwarding is feedback forwarding turned off (it is on by
+	// default).
+	NoForwarding bool `json:"noForwarding,omitempty"`
 }
 
 // templateRecord is an email template.

@@ -161,6 +161,26 @@ type GetAccountSendingEnabledResponse struct {
 	Enabled *bool
 }
 
+// GetIdentityDkimAttributesRequest is the GetIdentityDkimAttributesRequest shape of AWS's model.
+type GetIdentityDkimAttributesRequest struct {
+	Identities []string `aws:"required"`
+}
+
+// GetIdentityDkimAttributesResponse is the GetIdentityDkimAttributesResponse shape of AWS's model.
+type GetIdentityDkimAttributesResponse struct {
+	DkimAttributes map[string]IdentityDkimAttributes `aws:"required"`
+}
+
+// GetIdentityNotificationAttributesRequest is the GetIdentityNotificationAttributesRequest shape of AWS's model.
+type GetIdentityNotificationAttributesRequest struct {
+	Identities []string `aws:"required"`
+}
+
+// GetIdentityNotificationAttributesResponse is the GetIdentityNotificationAttributesResponse shape of AWS's model.
+type GetIdentityNotificationAttributesResponse struct {
+	NotificationAttributes map[string]IdentityNotificationAttributes `aws:"required"`
+}
+
 // GetIdentityVerificationAttributesRequest is the GetIdentityVerificationAttributesRequest shape of AWS's model.
 type GetIdentityVerificationAttributesRequest struct {
 	Identities []string `aws:"required"`
@@ -191,6 +211,24 @@ type GetTemplateRequest struct {
 // GetTemplateResponse is the GetTemplateResponse shape of AWS's model.
 type GetTemplateResponse struct {
 	Template *Template
+}
+
+// IdentityDkimAttributes is the IdentityDkimAttributes shape of AWS's model.
+type IdentityDkimAttributes struct {
+	DkimEnabled            *bool   `aws:"required"`
+	DkimVerificationStatus *string `aws:"required"`
+	DkimTokens             []string
+}
+
+// IdentityNotificationAttributes is the IdentityNotificationAttributes shape of AWS's model.
+type IdentityNotificationAttributes struct {
+	BounceTopic                            *string `aws:"required"`
+	ComplaintTopic                         *string `aws:"required"`
+	DeliveryTopic                          *string `aws:"required"`
+	ForwardingEnabled                      *bool   `aws:"required"`
+	HeadersInBounceNotificationsEnabled    *bool
+	HeadersInComplaintNotificationsEnabled *bool
+	HeadersInDeliveryNotificationsEnabled  *bool
 }
 
 // IdentityVerificationAttributes is the IdentityVerificationAttributes shape of AWS's model.
@@ -360,6 +398,48 @@ type SendTemplatedEmailResponse struct {
 	MessageId *string `aws:"required"`
 }
 
+// SetIdentityDkimEnabledRequest is the SetIdentityDkimEnabledRequest shape of AWS's model.
+type SetIdentityDkimEnabledRequest struct {
+	Identity    *string `aws:"required"`
+	DkimEnabled *bool   `aws:"required"`
+}
+
+// SetIdentityDkimEnabledResponse is the SetIdentityDkimEnabledResponse shape of AWS's model.
+type SetIdentityDkimEnabledResponse struct {
+}
+
+// SetIdentityFeedbackForwardingEnabledRequest is the SetIdentityFeedbackForwardingEnabledRequest shape of AWS's model.
+type SetIdentityFeedbackForwardingEnabledRequest struct {
+	Identity          *string `aws:"required"`
+	ForwardingEnabled *bool   `aws:"required"`
+}
+
+// SetIdentityFeedbackForwardingEnabledResponse is the SetIdentityFeedbackForwardingEnabledResponse shape of AWS's model.
+type SetIdentityFeedbackForwardingEnabledResponse struct {
+}
+
+// SetIdentityHeadersInNotificationsEnabledRequest is the SetIdentityHeadersInNotificationsEnabledRequest shape of AWS's model.
+type SetIdentityHeadersInNotificationsEnabledRequest struct {
+	Identity         *string `aws:"required"`
+	NotificationType *string `aws:"required"`
+	Enabled          *bool   `aws:"required"`
+}
+
+// SetIdentityHeadersInNotificationsEnabledResponse is the SetIdentityHeadersInNotificationsEnabledResponse shape of AWS's model.
+type SetIdentityHeadersInNotificationsEnabledResponse struct {
+}
+
+// SetIdentityNotificationTopicRequest is the SetIdentityNotificationTopicRequest shape of AWS's model.
+type SetIdentityNotificationTopicRequest struct {
+	Identity         *string `aws:"required"`
+	NotificationType *string `aws:"required"`
+	SnsTopic         *string
+}
+
+// SetIdentityNotificationTopicResponse is the SetIdentityNotificationTopicResponse shape of AWS's model.
+type SetIdentityNotificationTopicResponse struct {
+}
+
 // Template is the Template shape of AWS's model.
 type Template struct {
 	TemplateName *string `aws:"required"`
@@ -386,6 +466,16 @@ type UpdateTemplateRequest struct {
 
 // UpdateTemplateResponse is the UpdateTemplateResponse shape of AWS's model.
 type UpdateTemplateResponse struct {
+}
+
+// VerifyDomainDkimRequest is the VerifyDomainDkimRequest shape of AWS's model.
+type VerifyDomainDkimRequest struct {
+	Domain *string `aws:"required"`
+}
+
+// VerifyDomainDkimResponse is the VerifyDomainDkimResponse shape of AWS's model.
+type VerifyDomainDkimResponse struct {
+	DkimTokens []string `aws:"required"`
 }
 
 // VerifyDomainIdentityRequest is the VerifyDomainIdentityRequest shape of AWS's model.

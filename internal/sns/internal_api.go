@@ -75,3 +75,13 @@ func (s *Service) Publish(ctx context.Context, topicARN string, m Outgoing) (str
 	id, _, err := s.publishOne(ctx, t, msg)
 	return id, err
 }
+
+// TopicExists reports whether the topic with the ARN exists, for
+// services that check a topic when it is configured (SES's identity
+// notifications) rather than when they publish to it.
+func (s *Service) TopicExists(topicARN string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err := s.lookupTopic("TopicArn", topicARN)
+	return err == nil
+}
