@@ -291,6 +291,10 @@ func TestEC2NatGatewayFailureTokenAndRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Create answers pending; the failure is seen only later, by Describe.
+	if g := failed.NatGateway; g.State != ec2types.NatGatewayStatePending || g.FailureCode != nil || g.FailureMessage != nil {
+		t.Errorf("CreateNatGateway answered %s %q %q, want pending with no failure yet", g.State, aws.ToString(g.FailureCode), aws.ToString(g.FailureMessage))
+	}
 	gws, err := c.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{NatGatewayIds: []string{aws.ToString(failed.NatGateway.NatGatewayId)}})
 	if err != nil || len(gws.NatGateways) != 1 {
 		t.Fatalf("DescribeNatGateways: %+v %v", gws, err)

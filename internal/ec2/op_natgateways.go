@@ -185,7 +185,10 @@ func (s *Service) createNatGateway(ctx context.Context, in *CreateNatGatewayRequ
 		return &CreateNatGatewayResult{NatGateway: &out, ClientToken: in.ClientToken}, nil
 	}
 	out := s.natShape(g)
+	// Create answers pending, whatever comes next: a failure is reported
+	// by DescribeNatGateways, once the gateway is "failed".
 	out.State = ptr(NatGatewayState("pending"))
+	out.FailureCode, out.FailureMessage = nil, nil
 	return &CreateNatGatewayResult{NatGateway: &out, ClientToken: in.ClientToken}, nil
 }
 
