@@ -1,8 +1,6 @@
 package edge
 
 import (
-	"encoding/hex"
-	"strconv"
 	"strings"
 	"time"
 
@@ -23,7 +21,7 @@ func traceHeader(in string, now time.Time, g *ids.Generator) string {
 		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
 		switch k {
 		case "Root":
-			if validRoot(v) {
+			if traceheader.ValidRoot(v) {
 				root = v
 			}
 		case "Sampled":
@@ -33,21 +31,11 @@ func traceHeader(in string, now time.Time, g *ids.Generator) string {
 		}
 	}
 	if root == "" {
-		root = "1-" + strconv.FormatInt(now.Unix(), 16) + "-" + g.Hex(12)
+		root = traceheader.NewRoot(now, g.Hex(12))
 	}
 	h := "Root=" + root + ";Parent=" + g.Hex(8) + ";Sampled=" + sampled
 	if l, err := traceheader.ParseLineage(traceheader.Field(in, "Lineage")); err == nil && len(l) > 0 {
 		h += ";Lineage=" + l.String()
 	}
 	return h
-}
-
-// validRoot checks a trace id's shape: "1-" 8 hex digits "-" 24 hex digits.
-func validRoot(s string) bool {
-	if len(s) != 35 || s[:2] != "1-" || s[10] != '-' {
-		return false
-	}
-	_, err1 := hex.DecodeString(s[2:10])
-	_, err2 := hex.DecodeString(s[11:])
-	return err1 == nil && err2 == nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/crc32"
 	"strconv"
-	"time"
 
 	"github.com/virga/virga/internal/traceheader"
 )
@@ -64,14 +63,9 @@ func (s *Service) chain(fn *function, header string) (string, error) {
 		return "", ErrRecursiveInvocation
 	}
 	if traceheader.Field(header, "Root") == "" {
-		header = traceheader.With(header, "Root", newTraceRoot(s.clock.Now(), s.ids.Hex(12)))
+		header = traceheader.With(header, "Root", traceheader.NewRoot(s.clock.Now(), s.ids.Hex(12)))
 	}
 	return traceheader.With(header, "Lineage", lineage.Set(hash, n).String()), nil
-}
-
-// newTraceRoot is a new trace id: 1-{epoch seconds in hex}-{24 hex}.
-func newTraceRoot(now time.Time, random string) string {
-	return "1-" + hex8(now.Unix()) + "-" + random
 }
 
 // isRecursive reports whether err stopped a recursive invocation.

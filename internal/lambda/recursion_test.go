@@ -45,7 +45,7 @@ func TestChain(t *testing.T) {
 	// A header without a Root gets one; a malformed Lineage starts a new
 	// chain.
 	h, err := s.chain(fn, "Lineage=garbage")
-	if err != nil || !validTraceRoot(traceheader.Field(h, "Root")) || traceheader.Field(h, "Lineage") != hash+":0" {
+	if err != nil || !traceheader.ValidRoot(traceheader.Field(h, "Root")) || traceheader.Field(h, "Lineage") != hash+":0" {
 		t.Errorf("chain of a header without a Root = %q, %v", h, err)
 	}
 }

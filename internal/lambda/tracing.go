@@ -3,6 +3,7 @@ package lambda
 import (
 	"context"
 	"encoding/json"
+	"github.com/virga/virga/internal/traceheader"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,8 +58,8 @@ func (s *Service) startTrace(ctx context.Context, v *version, inv *functions.Inv
 		return nil
 	}
 	now := s.clock.Now()
-	if !validTraceRoot(root) {
-		root = "1-" + hex8(now.Unix()) + "-" + s.ids.Hex(12)
+	if !traceheader.ValidRoot(root) {
+		root = traceheader.NewRoot(now, s.ids.Hex(12))
 	}
 	t := &invocationTrace{s: s, root: root, parent: parent, serviceID: s.ids.Hex(8), functionID: s.ids.Hex(8),
 		name: deref(v.Config.FunctionName), arn: deref(v.Config.FunctionArn), requestID: inv.RequestID, start: now}
@@ -105,22 +106,6 @@ type upstreamKey struct{}
 // asynchronous one) the caller's header it was accepted with.
 func withUpstreamTrace(ctx context.Context, header string) context.Context {
 	return context.WithValue(ctx, upstreamKey{}, header)
-}
-
-// validTraceRoot checks a trace id's form: 1-{8 hex}-{24 hex}.
-func validTraceRoot(id string) bool {
-	if len(id) != 35 || id[:2] != "1-" || id[10] != '-' {
-		return false
-	}
-	for i, c := range id {
-		if i < 2 || i == 10 {
-			continue
-		}
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // sampler is X-Ray's default sampling rule as Lambda applies it to Active
@@ -219,16 +204,6 @@ func parseTraceHeader(h string) (root, parent, sampled string) {
 		}
 	}
 	return root, parent, sampled
-}
-
-func hex8(sec int64) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, 8)
-	for i := 7; i >= 0; i-- {
-		b[i] = digits[sec&15]
-		sec >>= 4
-	}
-	return string(b)
 }
 
 // epoch is a time in X-Ray's floating-point epoch seconds.

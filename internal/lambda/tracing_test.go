@@ -2,6 +2,7 @@ package lambda
 
 import (
 	"context"
+	"github.com/virga/virga/internal/traceheader"
 	"testing"
 	"time"
 
@@ -36,8 +37,8 @@ func TestParseTraceHeader(t *testing.T) {
 	if root != "1-5759e988-bd862e3fe1be46a994272793" || parent != "53995c3f42cd8ad8" || sampled != "1" {
 		t.Errorf("parseTraceHeader = %s, %s, %s", root, parent, sampled)
 	}
-	if !validTraceRoot(root) || validTraceRoot("1-5759e988-bd862e3fe1be46a99427279z") || validTraceRoot("") {
-		t.Error("validTraceRoot")
+	if !traceheader.ValidRoot(root) || traceheader.ValidRoot("1-5759e988-bd862e3fe1be46a99427279z") || traceheader.ValidRoot("") {
+		t.Error("traceheader.ValidRoot")
 	}
 }
 

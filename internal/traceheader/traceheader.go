@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Field returns the value of a header's field key ("" when it has none).
@@ -42,6 +43,36 @@ func With(header, key, value string) string {
 		out = append(out, key+"="+value)
 	}
 	return strings.Join(out, ";")
+}
+
+// NewRoot is a new trace id, 1-{epoch seconds, 8 hex digits}-{random},
+// random being 24 hex digits.
+func NewRoot(now time.Time, random string) string {
+	const digits = "0123456789abcdef"
+	var b [8]byte
+	sec := now.Unix()
+	for i := 7; i >= 0; i-- {
+		b[i] = digits[sec&15]
+		sec >>= 4
+	}
+	return "1-" + string(b[:]) + "-" + random
+}
+
+// ValidRoot reports whether s has a trace id's shape: "1-", 8 hex digits,
+// "-", 24 hex digits.
+func ValidRoot(s string) bool {
+	if len(s) != 35 || s[:2] != "1-" || s[10] != '-' {
+		return false
+	}
+	for i, c := range s {
+		if i < 2 || i == 10 {
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // Lineage is the Lineage field of a trace header: a count for each

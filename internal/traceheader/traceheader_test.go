@@ -1,8 +1,10 @@
 package traceheader
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+	"time"
 )
 
 func TestField(t *testing.T) {
@@ -99,4 +101,18 @@ func FuzzParseLineage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// NewRoot writes the epoch seconds as 8 hex digits, padded, and what it
+// makes is a valid root.
+func TestNewRoot(t *testing.T) {
+	for _, now := range []time.Time{time.Unix(0, 0), time.Unix(1700000000, 0)} {
+		r := NewRoot(now, "0123456789abcdef01234567")
+		if !ValidRoot(r) || r[2:10] != fmt.Sprintf("%08x", now.Unix()) {
+			t.Errorf("NewRoot(%v) = %q", now, r)
+		}
+	}
+	if ValidRoot("1-5759e988-bd862e3fe1be46a99427279z") || ValidRoot("") || !ValidRoot("1-5759E988-BD862E3FE1BE46A994272793") {
+		t.Error("ValidRoot")
+	}
 }
