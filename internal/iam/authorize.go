@@ -2,8 +2,10 @@ package iam
 
 import (
 	"context"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -397,9 +399,23 @@ func (s *Service) loadPrincipal(c awsproto.Caller) (*principalSet, error) {
 // addPrincipalPolicies adds a user's, group's or role's inline and
 // attached policies to p, and its permissions boundary when it has one.
 func (s *Service) addPrincipalPolicies(p *principalSet, pr *principal, boundary string) error {
-	for _, doc := range pr.Inline {
-		if ip, err := policy.Parse(doc); err == nil {
-			p.identity = append(p.identity, ip)
+	err := s.eachPolicy(pr, func(ip *policy.Policy, _, _ string) { p.identity = append(p.identity, ip) })
+	if err != nil || boundary == "" {
+		return err
+	}
+	p.boundary, err = s.boundaryDocument(boundary)
+	return err
+}
+
+// eachPolicy calls f with each of a user's, group's or role's inline
+// policies (in name order, typ "") and attached managed policies (typ
+// sourceAWSManaged or sourceUserManaged), parsed, with the policy's name.
+// A document the evaluator cannot read, or a managed policy virga has no
+// document for, grants nothing and is left out.
+func (s *Service) eachPolicy(pr *principal, f func(p *policy.Policy, name, typ string)) error {
+	for _, name := range slices.Sorted(maps.Keys(pr.Inline)) {
+		if ip, err := policy.Parse(pr.Inline[name]); err == nil {
+			f(ip, name, "")
 		}
 	}
 	for _, arn := range pr.Attached {
@@ -408,21 +424,25 @@ func (s *Service) addPrincipalPolicies(p *principalSet, pr *principal, boundary 
 			return err
 		}
 		if mp != nil {
-			p.identity = append(p.identity, mp)
+			account, _, name, _ := parsePolicyARN(arn)
+			typ := sourceUserManaged
+			if account == awsManagedAccount {
+				typ = sourceAWSManaged
+			}
+			f(mp, name, typ)
 		}
-	}
-	if boundary != "" {
-		bp, err := s.managedDocument(boundary)
-		if err != nil {
-			return err
-		}
-		if bp == nil {
-			// A boundary virga has no document for allows nothing.
-			bp = &policy.Policy{ID: boundary}
-		}
-		p.boundary = bp
 	}
 	return nil
+}
+
+// boundaryDocument is the permissions boundary with the ARN, parsed; one
+// virga has no document for allows nothing.
+func (s *Service) boundaryDocument(arn string) (*policy.Policy, error) {
+	bp, err := s.managedDocument(arn)
+	if err == nil && bp == nil {
+		bp = &policy.Policy{ID: arn}
+	}
+	return bp, err
 }
 
 // managedDocument returns the default version of a managed policy,

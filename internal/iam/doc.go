@@ -73,6 +73,25 @@
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
+// # Policy simulation
+//
+// SimulatePrincipalPolicy and SimulateCustomPolicy (op_simulate.go)
+// weigh every action on every resource with policy.Explain, the
+// evaluator Authorize uses, so that the simulator answers what --auth
+// iam does: a user's inline, attached and group policies, a group's or
+// a role's, the permissions boundary (replaced by
+// PermissionsBoundaryPolicyInputList when given), the documents of
+// PolicyInputList and the ResourcePolicy, with only the ContextEntries
+// in the request context. MatchedStatements name inline policies by
+// name (type user, group or role), managed ones by name (aws-managed or
+// user-managed) and given documents as PolicyInputList.N (none) and
+// ResourcePolicy (resource), with each statement's position just past
+// its opening and closing braces, as AWS counts them. With ResourceArns
+// there is one result per action and resource, each with its
+// ResourceSpecificResults. Results page by their index. Not simulated:
+// ResourceOwner, ResourceHandlingOption (EC2's scenarios) and
+// Organizations' policies.
+//
 // # Invariants
 //
 // A role, user or group record carries its inline policies and the ARNs
@@ -158,7 +177,7 @@
 // devices, service-linked roles, OpenID Connect and SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
-// access advisor and policy simulation, GetAccountAuthorizationDetails,
+// access advisor, GetContextKeysFor*Policy, GetAccountAuthorizationDetails,
 // UpdateUser (renaming users), tagging of instance profiles, and role
 // last-used tracking (RoleLastUsed is always empty).
 //

@@ -77,6 +77,9 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "AttachGroupPolicy", Handler: awsproto.Handle(s.attachGroupPolicy)},
 		{Name: "DetachGroupPolicy", Handler: awsproto.Handle(s.detachGroupPolicy)},
 		{Name: "ListAttachedGroupPolicies", Handler: awsproto.Handle(s.listAttachedGroupPolicies)},
+		// Policy simulation.
+		{Name: "SimulatePrincipalPolicy", Handler: awsproto.Handle(s.simulatePrincipalPolicy)},
+		{Name: "SimulateCustomPolicy", Handler: awsproto.Handle(s.simulateCustomPolicy)},
 		// Instance profiles.
 		{Name: "CreateInstanceProfile", Handler: awsproto.Handle(s.createInstanceProfile)},
 		{Name: "GetInstanceProfile", Handler: awsproto.Handle(s.getInstanceProfile)},

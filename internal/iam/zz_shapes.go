@@ -65,6 +65,13 @@ type AttachedPolicy struct {
 	PolicyArn  *string `aws:"min=20,max=2048"`
 }
 
+// ContextEntry is the ContextEntry shape of AWS's model.
+type ContextEntry struct {
+	ContextKeyName   *string `aws:"min=5,max=256"`
+	ContextKeyValues []string
+	ContextKeyType   *string
+}
+
 // CreateAccessKeyRequest is the CreateAccessKeyRequest shape of AWS's model.
 type CreateAccessKeyRequest struct {
 	UserName *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -96,6 +103,18 @@ type CreateInstanceProfileRequest struct {
 // CreateInstanceProfileResponse is the CreateInstanceProfileResponse shape of AWS's model.
 type CreateInstanceProfileResponse struct {
 	InstanceProfile *InstanceProfile `aws:"required"`
+}
+
+// CreateLoginProfileRequest is the CreateLoginProfileRequest shape of AWS's model.
+type CreateLoginProfileRequest struct {
+	UserName              *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	Password              *string `aws:"required,min=1,max=128" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	PasswordResetRequired *bool
+}
+
+// CreateLoginProfileResponse is the CreateLoginProfileResponse shape of AWS's model.
+type CreateLoginProfileResponse struct {
+	LoginProfile *LoginProfile `aws:"required"`
 }
 
 // CreatePolicyRequest is the CreatePolicyRequest shape of AWS's model.
@@ -153,6 +172,24 @@ type CreateUserResponse struct {
 	User *User
 }
 
+// CreateVirtualMFADeviceRequest is the CreateVirtualMFADeviceRequest shape of AWS's model.
+type CreateVirtualMFADeviceRequest struct {
+	Path                 *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	VirtualMFADeviceName *string `aws:"required,min=1" pattern:"[\\w+=,.@-]+"`
+	Tags                 []Tag   `aws:"max=50"`
+}
+
+// CreateVirtualMFADeviceResponse is the CreateVirtualMFADeviceResponse shape of AWS's model.
+type CreateVirtualMFADeviceResponse struct {
+	VirtualMFADevice *VirtualMFADevice `aws:"required"`
+}
+
+// DeactivateMFADeviceRequest is the DeactivateMFADeviceRequest shape of AWS's model.
+type DeactivateMFADeviceRequest struct {
+	UserName     *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	SerialNumber *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+}
+
 // DeleteAccessKeyRequest is the DeleteAccessKeyRequest shape of AWS's model.
 type DeleteAccessKeyRequest struct {
 	UserName    *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -173,6 +210,11 @@ type DeleteGroupRequest struct {
 // DeleteInstanceProfileRequest is the DeleteInstanceProfileRequest shape of AWS's model.
 type DeleteInstanceProfileRequest struct {
 	InstanceProfileName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+}
+
+// DeleteLoginProfileRequest is the DeleteLoginProfileRequest shape of AWS's model.
+type DeleteLoginProfileRequest struct {
+	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
 // DeletePolicyRequest is the DeletePolicyRequest shape of AWS's model.
@@ -218,6 +260,11 @@ type DeleteUserRequest struct {
 	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
+// DeleteVirtualMFADeviceRequest is the DeleteVirtualMFADeviceRequest shape of AWS's model.
+type DeleteVirtualMFADeviceRequest struct {
+	SerialNumber *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+}
+
 // DetachGroupPolicyRequest is the DetachGroupPolicyRequest shape of AWS's model.
 type DetachGroupPolicyRequest struct {
 	GroupName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -234,6 +281,49 @@ type DetachRolePolicyRequest struct {
 type DetachUserPolicyRequest struct {
 	UserName  *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	PolicyArn *string `aws:"required,min=20,max=2048"`
+}
+
+// EnableMFADeviceRequest is the EnableMFADeviceRequest shape of AWS's model.
+type EnableMFADeviceRequest struct {
+	UserName            *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	SerialNumber        *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+	AuthenticationCode1 *string `aws:"required,min=6,max=6" pattern:"[\\d]+"`
+	AuthenticationCode2 *string `aws:"required,min=6,max=6" pattern:"[\\d]+"`
+}
+
+// EvaluationResult is the EvaluationResult shape of AWS's model.
+type EvaluationResult struct {
+	EvalActionName                    *string `aws:"required,min=3,max=128"`
+	EvalResourceName                  *string `aws:"min=1,max=2048"`
+	EvalDecision                      *string `aws:"required"`
+	MatchedStatements                 []Statement
+	MissingContextValues              []string
+	OrganizationsDecisionDetail       *OrganizationsDecisionDetail
+	PermissionsBoundaryDecisionDetail *PermissionsBoundaryDecisionDetail
+	EvalDecisionDetails               map[string]string
+	ResourceSpecificResults           []ResourceSpecificResult
+}
+
+// GetAccountAuthorizationDetailsRequest is the GetAccountAuthorizationDetailsRequest shape of AWS's model.
+type GetAccountAuthorizationDetailsRequest struct {
+	Filter   []string
+	MaxItems *int32  `aws:"min=1,max=1000"`
+	Marker   *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+}
+
+// GetAccountAuthorizationDetailsResponse is the GetAccountAuthorizationDetailsResponse shape of AWS's model.
+type GetAccountAuthorizationDetailsResponse struct {
+	UserDetailList  []UserDetail
+	GroupDetailList []GroupDetail
+	RoleDetailList  []RoleDetail
+	Policies        []ManagedPolicyDetail
+	IsTruncated     *bool
+	Marker          *string
+}
+
+// GetAccountSummaryResponse is the GetAccountSummaryResponse shape of AWS's model.
+type GetAccountSummaryResponse struct {
+	SummaryMap map[string]int32
 }
 
 // GetGroupPolicyRequest is the GetGroupPolicyRequest shape of AWS's model.
@@ -272,6 +362,16 @@ type GetInstanceProfileRequest struct {
 // GetInstanceProfileResponse is the GetInstanceProfileResponse shape of AWS's model.
 type GetInstanceProfileResponse struct {
 	InstanceProfile *InstanceProfile `aws:"required"`
+}
+
+// GetLoginProfileRequest is the GetLoginProfileRequest shape of AWS's model.
+type GetLoginProfileRequest struct {
+	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// GetLoginProfileResponse is the GetLoginProfileResponse shape of AWS's model.
+type GetLoginProfileResponse struct {
+	LoginProfile *LoginProfile `aws:"required"`
 }
 
 // GetPolicyRequest is the GetPolicyRequest shape of AWS's model.
@@ -348,6 +448,17 @@ type Group struct {
 	GroupId    *string    `aws:"required,min=16,max=128" pattern:"[\\w]+"`
 	Arn        *string    `aws:"required,min=20,max=2048"`
 	CreateDate *time.Time `aws:"required"`
+}
+
+// GroupDetail is the GroupDetail shape of AWS's model.
+type GroupDetail struct {
+	Path                    *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	GroupName               *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	GroupId                 *string `aws:"min=16,max=128" pattern:"[\\w]+"`
+	Arn                     *string `aws:"min=20,max=2048"`
+	CreateDate              *time.Time
+	GroupPolicyList         []PolicyDetail
+	AttachedManagedPolicies []AttachedPolicy
 }
 
 // InstanceProfile is the InstanceProfile shape of AWS's model.
@@ -509,6 +620,20 @@ type ListInstanceProfilesResponse struct {
 	Marker           *string
 }
 
+// ListMFADevicesRequest is the ListMFADevicesRequest shape of AWS's model.
+type ListMFADevicesRequest struct {
+	UserName *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Marker   *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems *int32  `aws:"min=1,max=1000"`
+}
+
+// ListMFADevicesResponse is the ListMFADevicesResponse shape of AWS's model.
+type ListMFADevicesResponse struct {
+	MFADevices  []MFADevice `aws:"required"`
+	IsTruncated *bool
+	Marker      *string
+}
+
 // ListPoliciesRequest is the ListPoliciesRequest shape of AWS's model.
 type ListPoliciesRequest struct {
 	Scope             *string
@@ -638,6 +763,60 @@ type ListUsersResponse struct {
 	Marker      *string
 }
 
+// ListVirtualMFADevicesRequest is the ListVirtualMFADevicesRequest shape of AWS's model.
+type ListVirtualMFADevicesRequest struct {
+	AssignmentStatus *string
+	Marker           *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems         *int32  `aws:"min=1,max=1000"`
+}
+
+// ListVirtualMFADevicesResponse is the ListVirtualMFADevicesResponse shape of AWS's model.
+type ListVirtualMFADevicesResponse struct {
+	VirtualMFADevices []VirtualMFADevice `aws:"required"`
+	IsTruncated       *bool
+	Marker            *string
+}
+
+// LoginProfile is the LoginProfile shape of AWS's model.
+type LoginProfile struct {
+	UserName              *string    `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	CreateDate            *time.Time `aws:"required"`
+	PasswordResetRequired *bool
+}
+
+// MFADevice is the MFADevice shape of AWS's model.
+type MFADevice struct {
+	UserName     *string    `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	SerialNumber *string    `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+	EnableDate   *time.Time `aws:"required"`
+}
+
+// ManagedPolicyDetail is the ManagedPolicyDetail shape of AWS's model.
+type ManagedPolicyDetail struct {
+	PolicyName                    *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyId                      *string `aws:"min=16,max=128" pattern:"[\\w]+"`
+	Arn                           *string `aws:"min=20,max=2048"`
+	Path                          *string `aws:"min=1,max=512" pattern:"((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"`
+	DefaultVersionId              *string `pattern:"v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?"`
+	AttachmentCount               *int32
+	PermissionsBoundaryUsageCount *int32
+	IsAttachable                  *bool
+	Description                   *string `aws:"max=1000"`
+	CreateDate                    *time.Time
+	UpdateDate                    *time.Time
+	PolicyVersionList             []PolicyVersion
+}
+
+// OrganizationsDecisionDetail is the OrganizationsDecisionDetail shape of AWS's model.
+type OrganizationsDecisionDetail struct {
+	AllowedByOrganizations *bool
+}
+
+// PermissionsBoundaryDecisionDetail is the PermissionsBoundaryDecisionDetail shape of AWS's model.
+type PermissionsBoundaryDecisionDetail struct {
+	AllowedByPermissionsBoundary *bool
+}
+
 // Policy is the Policy shape of AWS's model.
 type Policy struct {
 	PolicyName                    *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -652,6 +831,12 @@ type Policy struct {
 	CreateDate                    *time.Time
 	UpdateDate                    *time.Time
 	Tags                          []Tag `aws:"max=50"`
+}
+
+// PolicyDetail is the PolicyDetail shape of AWS's model.
+type PolicyDetail struct {
+	PolicyName     *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	PolicyDocument *string `aws:"min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
 }
 
 // PolicyGroup is the PolicyGroup shape of AWS's model.
@@ -678,6 +863,12 @@ type PolicyVersion struct {
 	VersionId        *string `pattern:"v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?"`
 	IsDefaultVersion *bool
 	CreateDate       *time.Time
+}
+
+// Position is the Position shape of AWS's model.
+type Position struct {
+	Line   *int32
+	Column *int32
 }
 
 // PutGroupPolicyRequest is the PutGroupPolicyRequest shape of AWS's model.
@@ -725,6 +916,16 @@ type RemoveUserFromGroupRequest struct {
 	UserName  *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
+// ResourceSpecificResult is the ResourceSpecificResult shape of AWS's model.
+type ResourceSpecificResult struct {
+	EvalResourceName                  *string `aws:"required,min=1,max=2048"`
+	EvalResourceDecision              *string `aws:"required"`
+	MatchedStatements                 []Statement
+	MissingContextValues              []string
+	EvalDecisionDetails               map[string]string
+	PermissionsBoundaryDecisionDetail *PermissionsBoundaryDecisionDetail
+}
+
 // Role is the Role shape of AWS's model.
 type Role struct {
 	Path                     *string    `aws:"required,min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
@@ -740,6 +941,22 @@ type Role struct {
 	RoleLastUsed             *RoleLastUsed
 }
 
+// RoleDetail is the RoleDetail shape of AWS's model.
+type RoleDetail struct {
+	Path                     *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	RoleName                 *string `aws:"min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	RoleId                   *string `aws:"min=16,max=128" pattern:"[\\w]+"`
+	Arn                      *string `aws:"min=20,max=2048"`
+	CreateDate               *time.Time
+	AssumeRolePolicyDocument *string `aws:"min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	InstanceProfileList      []InstanceProfile
+	RolePolicyList           []PolicyDetail
+	AttachedManagedPolicies  []AttachedPolicy
+	PermissionsBoundary      *AttachedPermissionsBoundary
+	Tags                     []Tag `aws:"max=50"`
+	RoleLastUsed             *RoleLastUsed
+}
+
 // RoleLastUsed is the RoleLastUsed shape of AWS's model.
 type RoleLastUsed struct {
 	LastUsedDate *time.Time
@@ -750,6 +967,52 @@ type RoleLastUsed struct {
 type SetDefaultPolicyVersionRequest struct {
 	PolicyArn *string `aws:"required,min=20,max=2048"`
 	VersionId *string `aws:"required" pattern:"v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?"`
+}
+
+// SimulateCustomPolicyRequest is the SimulateCustomPolicyRequest shape of AWS's model.
+type SimulateCustomPolicyRequest struct {
+	PolicyInputList                    []string `aws:"required"`
+	PermissionsBoundaryPolicyInputList []string
+	ActionNames                        []string `aws:"required"`
+	ResourceArns                       []string
+	ResourcePolicy                     *string `aws:"min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	ResourceOwner                      *string `aws:"min=1,max=2048"`
+	CallerArn                          *string `aws:"min=1,max=2048"`
+	ContextEntries                     []ContextEntry
+	ResourceHandlingOption             *string `aws:"min=1,max=64"`
+	MaxItems                           *int32  `aws:"min=1,max=1000"`
+	Marker                             *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+}
+
+// SimulatePolicyResponse is the SimulatePolicyResponse shape of AWS's model.
+type SimulatePolicyResponse struct {
+	EvaluationResults []EvaluationResult
+	IsTruncated       *bool
+	Marker            *string
+}
+
+// SimulatePrincipalPolicyRequest is the SimulatePrincipalPolicyRequest shape of AWS's model.
+type SimulatePrincipalPolicyRequest struct {
+	PolicySourceArn                    *string `aws:"required,min=20,max=2048"`
+	PolicyInputList                    []string
+	PermissionsBoundaryPolicyInputList []string
+	ActionNames                        []string `aws:"required"`
+	ResourceArns                       []string
+	ResourcePolicy                     *string `aws:"min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	ResourceOwner                      *string `aws:"min=1,max=2048"`
+	CallerArn                          *string `aws:"min=1,max=2048"`
+	ContextEntries                     []ContextEntry
+	ResourceHandlingOption             *string `aws:"min=1,max=64"`
+	MaxItems                           *int32  `aws:"min=1,max=1000"`
+	Marker                             *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+}
+
+// Statement is the Statement shape of AWS's model.
+type Statement struct {
+	SourcePolicyId   *string
+	SourcePolicyType *string
+	StartPosition    *Position
+	EndPosition      *Position
 }
 
 // Tag is the Tag shape of AWS's model.
@@ -814,6 +1077,13 @@ type UpdateGroupRequest struct {
 	NewGroupName *string `aws:"min=1,max=128" pattern:"[\\w+=,.@-]+"`
 }
 
+// UpdateLoginProfileRequest is the UpdateLoginProfileRequest shape of AWS's model.
+type UpdateLoginProfileRequest struct {
+	UserName              *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	Password              *string `aws:"min=1,max=128" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	PasswordResetRequired *bool
+}
+
 // UpdateRoleDescriptionRequest is the UpdateRoleDescriptionRequest shape of AWS's model.
 type UpdateRoleDescriptionRequest struct {
 	RoleName    *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -846,4 +1116,28 @@ type User struct {
 	PasswordLastUsed    *time.Time
 	PermissionsBoundary *AttachedPermissionsBoundary
 	Tags                []Tag `aws:"max=50"`
+}
+
+// UserDetail is the UserDetail shape of AWS's model.
+type UserDetail struct {
+	Path                    *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
+	UserName                *string `aws:"min=1,max=64" pattern:"[\\w+=,.@-]+"`
+	UserId                  *string `aws:"min=16,max=128" pattern:"[\\w]+"`
+	Arn                     *string `aws:"min=20,max=2048"`
+	CreateDate              *time.Time
+	UserPolicyList          []PolicyDetail
+	GroupList               []string
+	AttachedManagedPolicies []AttachedPolicy
+	PermissionsBoundary     *AttachedPermissionsBoundary
+	Tags                    []Tag `aws:"max=50"`
+}
+
+// VirtualMFADevice is the VirtualMFADevice shape of AWS's model.
+type VirtualMFADevice struct {
+	SerialNumber     *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+	Base32StringSeed []byte
+	QRCodePNG        []byte
+	User             *User
+	EnableDate       *time.Time
+	Tags             []Tag `aws:"max=50"`
 }

@@ -43,6 +43,12 @@ type Credentials struct {
 	Expiration      *time.Time `aws:"required"`
 }
 
+// FederatedUser is the FederatedUser shape of AWS's model.
+type FederatedUser struct {
+	FederatedUserId *string `aws:"required,min=2,max=193" pattern:"[\\w+=,.@\\:-]*"`
+	Arn             *string `aws:"required,min=20,max=2048" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+"`
+}
+
 // GetAccessKeyInfoRequest is the GetAccessKeyInfoRequest shape of AWS's model.
 type GetAccessKeyInfoRequest struct {
 	AccessKeyId *string `aws:"required,min=16,max=128" pattern:"[\\w]*"`
@@ -62,6 +68,22 @@ type GetCallerIdentityResponse struct {
 	UserId  *string
 	Account *string
 	Arn     *string `aws:"min=20,max=2048" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+"`
+}
+
+// GetFederationTokenRequest is the GetFederationTokenRequest shape of AWS's model.
+type GetFederationTokenRequest struct {
+	Name            *string `aws:"required,min=2,max=32" pattern:"[\\w+=,.@-]*"`
+	Policy          *string `aws:"min=1,max=2048" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	PolicyArns      []PolicyDescriptorType
+	DurationSeconds *int32 `aws:"min=900,max=129600"`
+	Tags            []Tag  `aws:"max=50"`
+}
+
+// GetFederationTokenResponse is the GetFederationTokenResponse shape of AWS's model.
+type GetFederationTokenResponse struct {
+	Credentials      *Credentials
+	FederatedUser    *FederatedUser
+	PackedPolicySize *int32 `aws:"min=0"`
 }
 
 // GetSessionTokenRequest is the GetSessionTokenRequest shape of AWS's model.

@@ -176,3 +176,73 @@ func (p *Policy) Allows(r *Request) bool {
 	o := evaluate([]*Policy{p}, r)
 	return !o.deny && o.allow != noMatch
 }
+
+// Match is a statement that decided a request, in its policy.
+type Match struct {
+	Policy    *Policy
+	Statement *Statement
+}
+
+// Explanation is a decision with its reasons, as IAM's policy simulator
+// reports them.
+type Explanation struct {
+	Decision
+	// Matched are the statements that decided: the identity-based and
+	// resource-based policies' Deny statements that apply when one
+	// does, else their Allow statements that apply when the request is
+	// allowed, and none for an implicit deny.
+	Matched []Match
+	// Missing are the condition keys, as the documents spell them, of
+	// the statements about the request (their principal, action and
+	// resource match) that the request context lacks, each once.
+	Missing []string
+	// BoundaryAllows reports whether the permissions boundary allows
+	// the request; it is true when there is none.
+	BoundaryAllows bool
+}
+
+// Explain decides in as Evaluate does and says why.
+func Explain(in *Input) Explanation {
+	x := Explanation{Decision: Evaluate(in), BoundaryAllows: true}
+	r := &in.Request
+	if in.Boundary != nil {
+		x.BoundaryAllows = in.Boundary.Allows(r)
+	}
+	seen := map[string]bool{}
+	for _, set := range [][]*Policy{in.Identity, in.Resource, {in.Boundary}, in.Session} {
+		for _, p := range set {
+			if p == nil {
+				continue
+			}
+			for i := range p.Statements {
+				s := &p.Statements[i]
+				if !s.applies(r) {
+					continue
+				}
+				for _, c := range s.Conditions {
+					if _, ok := r.Context[c.Key]; !ok && !seen[c.Key] {
+						seen[c.Key] = true
+						x.Missing = append(x.Missing, c.Name)
+					}
+				}
+			}
+		}
+	}
+	if !x.Allowed && !x.Explicit {
+		return x
+	}
+	for _, set := range [][]*Policy{in.Identity, in.Resource} {
+		for _, p := range set {
+			if p == nil {
+				continue
+			}
+			for i := range p.Statements {
+				s := &p.Statements[i]
+				if ok, _ := s.matches(r); ok && s.Deny == x.Explicit {
+					x.Matched = append(x.Matched, Match{Policy: p, Statement: s})
+				}
+			}
+		}
+	}
+	return x
+}

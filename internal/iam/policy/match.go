@@ -79,6 +79,18 @@ func (s *Statement) matches(r *Request) (bool, principalMatch) {
 	return true, pm
 }
 
+// applies reports whether s is about r: its principal, action and
+// resource match, whatever its conditions say.
+func (s *Statement) applies(r *Request) bool {
+	if s.Principal != nil && s.Principal.match(r.Principal) == noMatch {
+		return false
+	}
+	if s.NotPrincipal != nil && s.NotPrincipal.match(r.Principal) != noMatch {
+		return false
+	}
+	return s.matchAction(r.Action) && s.matchResource(r)
+}
+
 func (s *Statement) matchAction(action string) bool {
 	action = strings.ToLower(action)
 	hit := false

@@ -1,11 +1,13 @@
 package policy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Policy is a parsed policy document, ready to be matched against
@@ -36,6 +38,9 @@ type Statement struct {
 	NotResource bool
 	HasResource bool
 	Conditions  []Condition
+	// Start and End are where the statement is in its document (see
+	// Position); zero when they could not be told.
+	Start, End Position
 }
 
 // Principals is a Principal or NotPrincipal element: "*" (Any) or a map
@@ -59,9 +64,10 @@ type Condition struct {
 	IfExists bool
 	// Set is "", "ForAnyValue" or "ForAllValues".
 	Set string
-	// Key is the condition key, lower-cased (keys are case-insensitive).
-	Key    string
-	Values []string
+	// Key is the condition key, lower-cased (keys are case-insensitive);
+	// Name is the key as the document spells it.
+	Key, Name string
+	Values    []string
 }
 
 // Parse reads a policy document. It accepts what IAM accepts (see
@@ -97,7 +103,72 @@ func Parse(doc string) (*Policy, error) {
 		}
 		p.Statements = append(p.Statements, s)
 	}
+	if spans := statementSpans(doc); len(spans) == len(p.Statements) {
+		for i, sp := range spans {
+			p.Statements[i].Start = position(doc, sp[0]+1)
+			p.Statements[i].End = position(doc, sp[1])
+		}
+	}
 	return p, nil
+}
+
+// Position is a place in a policy document as IAM's policy simulator
+// reports a statement's: the 1-based line, and the 1-based column of the
+// character just past the statement's opening or closing brace.
+type Position struct {
+	Line, Column int
+}
+
+// statementSpans returns the byte offsets of each statement object of
+// the top-level Statement element of doc, [start, end) from its opening
+// brace to just past its closing one; nil when doc is not an object.
+// The last Statement key wins, as it does when the document is decoded.
+func statementSpans(doc string) [][2]int {
+	dec := json.NewDecoder(strings.NewReader(doc))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	var spans [][2]int
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil
+		}
+		if t != "Statement" {
+			continue
+		}
+		end := int(dec.InputOffset())
+		start := end - len(raw)
+		spans = spans[:0]
+		if len(raw) > 0 && raw[0] == '{' {
+			spans = append(spans, [2]int{start, end})
+			continue
+		}
+		elems := json.NewDecoder(bytes.NewReader(raw))
+		if _, err := elems.Token(); err != nil {
+			return nil
+		}
+		for elems.More() {
+			var el json.RawMessage
+			if err := elems.Decode(&el); err != nil {
+				return nil
+			}
+			e := int(elems.InputOffset())
+			spans = append(spans, [2]int{start + e - len(el), start + e})
+		}
+	}
+	return spans
+}
+
+// position is the Position just before byte offset off of doc.
+func position(doc string, off int) Position {
+	line := 1 + strings.Count(doc[:off], "\n")
+	lineStart := strings.LastIndexByte(doc[:off], '\n') + 1
+	return Position{Line: line, Column: utf8.RuneCountInString(doc[lineStart:off]) + 1}
 }
 
 func parseStatement(st map[string]json.RawMessage) (Statement, error) {
@@ -299,7 +370,7 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 				return nil, fmt.Errorf("%s %s: %w", opName, key, err)
 			}
 			cc := c
-			cc.Key = strings.ToLower(key)
+			cc.Key, cc.Name = strings.ToLower(key), key
 			cc.Values = vals
 			out = append(out, cc)
 		}
