@@ -73,6 +73,23 @@
 // dropped whenever a commit bumps Service.gen, so a change is in force
 // for the next call. TrustPolicy gives STS a role's trust policy.
 //
+// # Console passwords and MFA
+//
+// A login profile (op_login_profiles.go) records that a user has a
+// console password and whether it must be reset; the password itself is
+// checked against the request's constraints and then forgotten (virga
+// has no console sign-in, and no account password policy to hold it
+// to). A virtual MFA device (op_mfa.go) keeps its TOTP secret, which
+// CreateVirtualMFADevice answers as Base32StringSeed; QRCodePNG is
+// never answered, so the aws CLI's --bootstrap-method QRCodePNG writes
+// no file. EnableMFADevice checks the two codes as RFC 6238 consecutive
+// codes of the secret (30-second steps, six digits, the first within ten
+// steps before now), and assigns the device in the same commit as the
+// user. DeleteUser refuses while a login profile or an MFA device
+// remains, DeleteVirtualMFADevice while the device is assigned.
+// GetAccountSummary counts the store's entities next to IAM's default
+// quotas.
+//
 // # Policy simulation
 //
 // SimulatePrincipalPolicy and SimulateCustomPolicy (op_simulate.go)
@@ -173,8 +190,8 @@
 // therefore accepted here and refused by AWS); of those in the catalogue, only the documents of AWSLambdaBasicExecutionRole,
 // AWSLambdaDynamoDBExecutionRole, AdministratorAccess and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
-// so the edge answers InvalidAction: login profiles and MFA
-// devices, service-linked roles, OpenID Connect and SAML providers,
+// so the edge answers InvalidAction: hardware MFA devices (ResyncMFADevice,
+// TagMFADevice), ChangePassword, service-linked roles, OpenID Connect and SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
 // access advisor, GetContextKeysFor*Policy, GetAccountAuthorizationDetails,

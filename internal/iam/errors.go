@@ -24,6 +24,9 @@ var (
 	// ErrUnmodifiableEntity is returned when a change is asked of an
 	// entity AWS manages.
 	ErrUnmodifiableEntity = apierr.New("UnmodifiableEntity", 400, "")
+	// ErrInvalidAuthenticationCode is returned when the codes given to
+	// enable an MFA device are not the device's.
+	ErrInvalidAuthenticationCode = apierr.New("InvalidAuthenticationCode", 403, "")
 )
 
 func noSuchRole(name string) error {

@@ -134,6 +134,10 @@ func (s *Service) deleteUser(ctx context.Context, in *DeleteUserRequest) (*noOut
 		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must delete policies first.")
 	case len(u.Keys) > 0:
 		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must delete access keys first.")
+	case u.Login != nil:
+		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must delete login profile first.")
+	case len(u.MFA) > 0:
+		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must delete MFA device first.")
 	}
 	if groups, err := s.groupsOf(u.Name); err != nil {
 		return nil, err

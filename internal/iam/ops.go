@@ -61,6 +61,17 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "ListUserTags", Handler: awsproto.Handle(s.listUserTags)},
 		{Name: "PutUserPermissionsBoundary", Handler: awsproto.Handle(s.putUserPermissionsBoundary)},
 		{Name: "DeleteUserPermissionsBoundary", Handler: awsproto.Handle(s.deleteUserPermissionsBoundary)},
+		{Name: "CreateLoginProfile", Handler: awsproto.Handle(s.createLoginProfile)},
+		{Name: "GetLoginProfile", Handler: awsproto.Handle(s.getLoginProfile)},
+		{Name: "UpdateLoginProfile", Handler: awsproto.Handle(s.updateLoginProfile)},
+		{Name: "DeleteLoginProfile", Handler: awsproto.Handle(s.deleteLoginProfile)},
+		// MFA devices.
+		{Name: "CreateVirtualMFADevice", Handler: awsproto.Handle(s.createVirtualMFADevice)},
+		{Name: "EnableMFADevice", Handler: awsproto.Handle(s.enableMFADevice)},
+		{Name: "DeactivateMFADevice", Handler: awsproto.Handle(s.deactivateMFADevice)},
+		{Name: "DeleteVirtualMFADevice", Handler: awsproto.Handle(s.deleteVirtualMFADevice)},
+		{Name: "ListMFADevices", Handler: awsproto.Handle(s.listMFADevices)},
+		{Name: "ListVirtualMFADevices", Handler: awsproto.Handle(s.listVirtualMFADevices)},
 		// Groups.
 		{Name: "CreateGroup", Handler: awsproto.Handle(s.createGroup)},
 		{Name: "GetGroup", Handler: awsproto.Handle(s.getGroup)},
@@ -77,6 +88,8 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "AttachGroupPolicy", Handler: awsproto.Handle(s.attachGroupPolicy)},
 		{Name: "DetachGroupPolicy", Handler: awsproto.Handle(s.detachGroupPolicy)},
 		{Name: "ListAttachedGroupPolicies", Handler: awsproto.Handle(s.listAttachedGroupPolicies)},
+		// The account.
+		{Name: "GetAccountSummary", Handler: awsproto.Handle(s.getAccountSummary)},
 		// Policy simulation.
 		{Name: "SimulatePrincipalPolicy", Handler: awsproto.Handle(s.simulatePrincipalPolicy)},
 		{Name: "SimulateCustomPolicy", Handler: awsproto.Handle(s.simulateCustomPolicy)},

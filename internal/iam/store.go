@@ -25,6 +25,7 @@ import (
 //	("iam", "group", lower(name))    → groupRecord
 //	("iam", "accesskey", key id)     → user name
 //	("iam", "account", "root")       → accountRecord
+//	("iam", "mfa", lower(path+name)) → mfaRecord (a virtual MFA device)
 
 const (
 	kindRole      = "role"
@@ -34,6 +35,7 @@ const (
 	kindAccessKey = "accesskey"
 	kindGroup     = "group"
 	kindAccount   = "account"
+	kindMFA       = "mfa"
 )
 
 // accountRecord is the account itself: the time it was created, which
@@ -98,6 +100,11 @@ type userRecord struct {
 	Boundary string            `json:"boundary,omitempty"`
 	Tags     []tagRecord       `json:"tags,omitempty"`
 	Keys     []accessKeyRecord `json:"keys,omitempty"`
+	// Login is the user's login profile, nil when it has none.
+	Login *loginRecord `json:"login,omitempty"`
+	// MFA are the serial numbers of the MFA devices enabled for the
+	// user, in the order they were enabled; their records say when.
+	MFA []string `json:"mfa,omitempty"`
 	principal
 }
 
