@@ -94,6 +94,12 @@ type Caller struct {
 	// role's policies allow.
 	SessionPolicy     string
 	SessionPolicyARNs string
+	// Federator is, for a federated user (GetFederationToken's
+	// arn:aws:sts::ACCOUNT:federated-user/NAME), the ARN of the IAM user
+	// or account root whose long-term credentials asked for the token:
+	// the federated user has that identity's permissions, capped by its
+	// session policies.
+	Federator string
 	// Cognito is the identity pool identity whose credentials these are
 	// (GetCredentialsForIdentity), zero for any other caller. API Gateway
 	// reports it to the functions of AWS_IAM methods.

@@ -360,6 +360,25 @@ func (s *Service) loadPrincipal(c awsproto.Caller) (*principalSet, error) {
 				}
 			}
 		}
+	case strings.HasPrefix(resource, "federated-user/"):
+		// A federated user has the permissions of the identity that
+		// asked for its token, capped by its session policies: with none,
+		// it may do nothing.
+		p.kind = "FederatedUser"
+		p.name = strings.TrimPrefix(resource, "federated-user/")
+		if strings.HasSuffix(c.Federator, ":root") {
+			p.identity = []*policy.Policy{rootPolicy}
+		} else if c.Federator != "" {
+			user, err := s.loadPrincipal(awsproto.Caller{Account: c.Account, ARN: c.Federator})
+			if err != nil {
+				return nil, err
+			}
+			p.identity, p.boundary = user.identity, user.boundary
+		}
+		if err := s.addSessionPolicies(p, c); err != nil {
+			return nil, err
+		}
+		p.hasSession = true
 	case strings.HasPrefix(resource, "assumed-role/"):
 		p.kind = "AssumedRole"
 		role, _, _ := strings.Cut(strings.TrimPrefix(resource, "assumed-role/"), "/")
@@ -378,22 +397,34 @@ func (s *Service) loadPrincipal(c awsproto.Caller) (*principalSet, error) {
 			}
 		}
 		p.principalARN = p.roleARN
-		if c.SessionPolicy != "" {
-			p.hasSession = true
-			if sp, err := policy.Parse(c.SessionPolicy); err == nil {
-				p.session = append(p.session, sp)
-			}
-		}
-		for _, arn := range strings.Fields(c.SessionPolicyARNs) {
-			p.hasSession = true
-			if sp, err := s.managedDocument(arn); err != nil {
-				return nil, err
-			} else if sp != nil {
-				p.session = append(p.session, sp)
-			}
+		if err := s.addSessionPolicies(p, c); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// rootPolicy is what the account root may do: anything.
+var rootPolicy = &policy.Policy{Statements: []policy.Statement{{Actions: []string{"*"}}}}
+
+// addSessionPolicies adds the session policies a session was given to
+// p; hasSession is set when there are any.
+func (s *Service) addSessionPolicies(p *principalSet, c awsproto.Caller) error {
+	if c.SessionPolicy != "" {
+		p.hasSession = true
+		if sp, err := policy.Parse(c.SessionPolicy); err == nil {
+			p.session = append(p.session, sp)
+		}
+	}
+	for _, arn := range strings.Fields(c.SessionPolicyARNs) {
+		p.hasSession = true
+		if sp, err := s.managedDocument(arn); err != nil {
+			return err
+		} else if sp != nil {
+			p.session = append(p.session, sp)
+		}
+	}
+	return nil
 }
 
 // addPrincipalPolicies adds a user's, group's or role's inline and

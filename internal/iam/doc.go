@@ -29,7 +29,10 @@
 // keys are the account root's and may do anything; a user is held to its
 // inline and attached policies, its groups' and its permissions boundary;
 // a role session (assumed-role ARN) to its role's policies and boundary
-// and the session policies STS kept with it. The called service names the
+// and the session policies STS kept with it; a federated user
+// (GetFederationToken) to the policies of the user that asked for it
+// (everything, for the root's) and its session policies, which must
+// allow too, so that one without any may do nothing. The called service names the
 // resources (awsproto.Service.Resources) and their resource-based
 // policies (ResourcePolicy). AllowsService decides the calls services
 // make to each other for one of their resources (SNS to a queue or

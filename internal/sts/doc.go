@@ -1,6 +1,6 @@
 // Package sts is the AWS Security Token Service: who am I
 // (GetCallerIdentity, GetAccessKeyInfo) and temporary credentials
-// (AssumeRole, GetSessionToken).
+// (AssumeRole, GetSessionToken, GetFederationToken).
 //
 // Temporary credentials are stored (see sessions.go) and outlive a
 // restart; the edge asks this package about every request signed with
@@ -11,10 +11,16 @@
 // caller; a role that does not exist allows no one); otherwise any
 // well-formed role ARN can be assumed. A session of a role IAM knows
 // carries the role's unique id (AROA...:session); of one it does not, an
-// id derived from the ARN. GetCallerIdentity needs no
-// permission, as on AWS.
+// id derived from the ARN. GetFederationToken's federated user
+// (arn:aws:sts::ACCOUNT:federated-user/NAME, user id ACCOUNT:NAME) keeps
+// the ARN of the IAM user or root that asked for it and the session
+// policies it was given: IAM's Authorizer holds it to that identity's
+// policies and the session policies together, so that without a session
+// policy it may do nothing, as on AWS. A root's federated user lasts an
+// hour at most. GetCallerIdentity needs no permission, as on AWS.
 //
 // Not supported yet (the edge answers InvalidAction): AssumeRoleWithSAML,
 // AssumeRoleWithWebIdentity, AssumeRoot, DecodeAuthorizationMessage,
-// GetFederationToken, GetDelegatedAccessToken, GetWebIdentityToken.
+// GetDelegatedAccessToken, GetWebIdentityToken. GetFederationToken's Tags
+// count toward PackedPolicySize but are not principal tags.
 package sts

@@ -39,13 +39,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 	if in.Policy != nil {
 		policy = *in.Policy
 	}
-	var policyARNs []string
-	for _, p := range in.PolicyArns {
-		if p.Arn != nil {
-			policyARNs = append(policyARNs, *p.Arn)
-		}
-	}
-	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs, awsproto.CognitoIdentity{})
+	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs(in.PolicyArns), awsproto.CognitoIdentity{})
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +49,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 		SourceIdentity:  in.SourceIdentity,
 	}
 	if in.Policy != nil || len(in.PolicyArns) > 0 || len(in.Tags) > 0 {
-		out.PackedPolicySize = packedPolicySize(in)
+		out.PackedPolicySize = packedPolicySize(in.Policy, in.PolicyArns, in.Tags)
 	}
 	return out, nil
 }
@@ -76,18 +70,8 @@ func (s *Service) issueRoleSession(arn, sessionName string, duration time.Durati
 			roleID = id
 		}
 	}
-	sess := &session{
-		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
-		SecretAccessKey: s.ids.Secret(),
-		SessionToken:    s.ids.Token(sessionTokenLength),
-		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
-		Account:         account,
-		ARN:             "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
-		UserID:          roleID + ":" + sessionName,
-		Policy:          policy,
-		PolicyARNs:      policyARNs,
-		Cognito:         cognito,
-	}
+	sess := s.newSession(duration, account, "arn:aws:sts::"+account+":assumed-role/"+roleName+"/"+sessionName, roleID+":"+sessionName)
+	sess.Policy, sess.PolicyARNs, sess.Cognito = policy, policyARNs, cognito
 	return sess, s.saveSession(sess)
 }
 
@@ -130,22 +114,33 @@ func (s *Service) roleID(arn string) string {
 }
 
 // packedPolicySize is the percentage of the packed session policy and tag
-// allowance the request uses, as AWS reports it.
-func packedPolicySize(in *AssumeRoleRequest) *int32 {
+// allowance a request's session policies and tags use, as AWS reports it.
+func packedPolicySize(policy *string, arns []PolicyDescriptorType, tags []Tag) *int32 {
 	n := 0
-	if in.Policy != nil {
-		n += len(*in.Policy)
+	if policy != nil {
+		n += len(*policy)
 	}
-	for _, p := range in.PolicyArns {
+	for _, p := range arns {
 		if p.Arn != nil {
 			n += len(*p.Arn)
 		}
 	}
-	for _, t := range in.Tags {
+	for _, t := range tags {
 		n += len(*t.Key) + len(*t.Value)
 	}
 	pct := int32(n * 100 / 2048)
 	return &pct
+}
+
+// policyARNs are the ARNs of a request's managed session policies.
+func policyARNs(in []PolicyDescriptorType) []string {
+	var arns []string
+	for _, p := range in {
+		if p.Arn != nil {
+			arns = append(arns, *p.Arn)
+		}
+	}
+	return arns
 }
 
 func (sess *session) credentials() *Credentials {

@@ -16,15 +16,7 @@ func (s *Service) getSessionToken(ctx context.Context, in *GetSessionTokenReques
 	if in.DurationSeconds != nil {
 		duration = time.Duration(*in.DurationSeconds) * time.Second
 	}
-	sess := &session{
-		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
-		SecretAccessKey: s.ids.Secret(),
-		SessionToken:    s.ids.Token(sessionTokenLength),
-		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
-		Account:         c.Account,
-		ARN:             c.ARN,
-		UserID:          c.UserID,
-	}
+	sess := s.newSession(duration, c.Account, c.ARN, c.UserID)
 	if err := s.saveSession(sess); err != nil {
 		return nil, err
 	}

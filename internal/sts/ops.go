@@ -8,6 +8,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "AssumeRole", Handler: awsproto.Handle(s.assumeRole)},
 		{Name: "GetAccessKeyInfo", Handler: awsproto.Handle(s.getAccessKeyInfo)},
 		{Name: "GetCallerIdentity", Unchecked: true, Handler: awsproto.Handle(s.getCallerIdentity)},
+		{Name: "GetFederationToken", Handler: awsproto.Handle(s.getFederationToken)},
 		{Name: "GetSessionToken", Handler: awsproto.Handle(s.getSessionToken)},
 	}
 }

@@ -24,8 +24,25 @@ type session struct {
 	// Policy and PolicyARNs are the session policies AssumeRole was given.
 	Policy     string   `json:"policy,omitempty"`
 	PolicyARNs []string `json:"policyArns,omitempty"`
+	// Federator is the identity that asked GetFederationToken for a
+	// federated user's session (see awsproto.Caller.Federator).
+	Federator string `json:"federator,omitempty"`
 	// Cognito is the identity pool identity the session was issued for.
 	Cognito awsproto.CognitoIdentity `json:"cognito,omitzero"`
+}
+
+// newSession makes fresh temporary credentials for the identity arn
+// (with its user id, in account), valid for duration from now.
+func (s *Service) newSession(duration time.Duration, account, arn, userID string) *session {
+	return &session{
+		AccessKeyID:     s.ids.AccessKeyID("ASIA"),
+		SecretAccessKey: s.ids.Secret(),
+		SessionToken:    s.ids.Token(sessionTokenLength),
+		Expiration:      s.clock.Now().Add(duration).UTC().Truncate(time.Second),
+		Account:         account,
+		ARN:             arn,
+		UserID:          userID,
+	}
 }
 
 // sessionKey is where a session is stored: ("sts", "session", key id).
@@ -93,6 +110,7 @@ func (s *Service) LookupCredential(accessKeyID string) (*awsproto.Credential, er
 
 			SessionPolicy:     sess.Policy,
 			SessionPolicyARNs: strings.Join(sess.PolicyARNs, "\n"),
+			Federator:         sess.Federator,
 			Cognito:           sess.Cognito,
 		},
 	}, nil
