@@ -11,6 +11,17 @@ import (
 	"github.com/virga/virga/internal/e2e"
 )
 
+// mustSucceed returns a check of a call's answer that stops t when the
+// call failed: must(c.CreateUser(ctx, in)).
+func mustSucceed(t *testing.T) func(any, error) {
+	return func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // decisions is each result's action, resource and decision.
 func decisions(rs []types.EvaluationResult) []string {
 	var out []string
@@ -116,12 +127,7 @@ func TestIAMSimulatePrincipalPolicy(t *testing.T) {
 	env := e2e.Start(t)
 	c := iamClient(env)
 	ctx := context.Background()
-	must := func(_ any, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	must := mustSucceed(t)
 	listRepos := "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n            \"Effect\": \"Allow\",\n            \"Action\": \"codecommit:ListRepositories\",\n            \"Resource\": \"*\"\n        }\n    ]\n}"
 	must(c.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("alejandro")}))
 	must(c.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("alejandro"), PolicyName: aws.String("Grant-Access-To-CodeCommit-ListRepo"), PolicyDocument: aws.String(listRepos)}))

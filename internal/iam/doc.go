@@ -91,7 +91,10 @@
 // user. DeleteUser refuses while a login profile or an MFA device
 // remains, DeleteVirtualMFADevice while the device is assigned.
 // GetAccountSummary counts the store's entities next to IAM's default
-// quotas.
+// quotas. GetAccountAuthorizationDetails answers users, groups, roles and
+// managed policies with what they hold; of the AWS managed policies, only
+// those attached to something (AWS's catalogue is not virga's), and its
+// marker is the index of the next entity.
 //
 // # Policy simulation
 //
@@ -197,7 +200,7 @@
 // TagMFADevice), ChangePassword, service-linked roles, OpenID Connect and SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
-// access advisor, GetContextKeysFor*Policy, GetAccountAuthorizationDetails,
+// access advisor, GetContextKeysFor*Policy,
 // UpdateUser (renaming users), tagging of instance profiles, and role
 // last-used tracking (RoleLastUsed is always empty).
 //

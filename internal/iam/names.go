@@ -1,6 +1,7 @@
 package iam
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -94,6 +95,29 @@ func page[T any](items []T, key func(T) string, marker *string, maxItems *int32)
 		next = &m
 	}
 	return items, &more, next
+}
+
+// pageAt returns the part of items a listing that pages by position
+// answers: from the index marker gives, at most maxItems, and the index
+// of the next page's first item as its marker when there is more.
+func pageAt[T any](items []T, marker *string, maxItems *int32) (out []T, truncated *bool, next *string, err error) {
+	start := 0
+	if marker != nil {
+		n, err := strconv.Atoi(*marker)
+		if err != nil || n < 0 || n > len(items) {
+			return nil, nil, nil, ErrInvalidInput.WithMessage("Invalid Marker.")
+		}
+		start = n
+	}
+	limit := defaultMaxItems
+	if maxItems != nil {
+		limit = int(*maxItems)
+	}
+	end := min(start+limit, len(items))
+	if end < len(items) {
+		next = ptr(strconv.Itoa(end))
+	}
+	return items[start:end], ptr(next != nil), next, nil
 }
 
 // mergeTags adds tags to have, replacing the values of keys it has.

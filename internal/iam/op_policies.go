@@ -470,15 +470,22 @@ func (s *Service) detachUserPolicy(ctx context.Context, in *DetachUserPolicyRequ
 	return nil, err
 }
 
-// attachedOut lists a principal's managed policies under a path prefix.
-func attachedOut(p *principal, prefix, marker *string, maxItems *int32) ([]AttachedPolicy, *bool, *string) {
-	var list []AttachedPolicy
+// attachedUnder is a principal's managed policies under a path prefix
+// (all of them for a nil prefix), in attachment order.
+func attachedUnder(p *principal, prefix *string) []AttachedPolicy {
+	list := []AttachedPolicy{}
 	for _, arn := range p.Attached {
 		_, path, name, _ := parsePolicyARN(arn)
 		if hasPathPrefix(path, prefix) {
 			list = append(list, AttachedPolicy{PolicyName: ptr(name), PolicyArn: ptr(arn)})
 		}
 	}
+	return list
+}
+
+// attachedOut lists a principal's managed policies under a path prefix.
+func attachedOut(p *principal, prefix, marker *string, maxItems *int32) ([]AttachedPolicy, *bool, *string) {
+	list := attachedUnder(p, prefix)
 	got, truncated, next := page(list, func(a AttachedPolicy) string { return *a.PolicyArn }, nil, maxItems)
 	if marker != nil && *marker != "" {
 		i := slices.IndexFunc(list, func(a AttachedPolicy) bool { return *a.PolicyArn == *marker })

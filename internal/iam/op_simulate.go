@@ -175,36 +175,20 @@ func (s *Service) run(sim *simulation, actions, resources []string, entries []Co
 	if !specific {
 		resources = []string{"*"}
 	}
-	start := 0
-	if marker != nil {
-		n, err := strconv.Atoi(*marker)
-		if err != nil || n < 0 {
-			return nil, ErrInvalidInput.WithMessage("Invalid Marker.")
-		}
-		start = n
-	}
-	limit := defaultMaxItems
-	if maxItems != nil {
-		limit = int(*maxItems)
-	}
-	out := &SimulatePolicyResponse{EvaluationResults: []EvaluationResult{}}
-	i := 0
+	var results []EvaluationResult
 	for _, action := range actions {
 		for _, res := range resources {
-			if i < start {
-				i++
-				continue
-			}
-			if len(out.EvaluationResults) == limit {
-				out.IsTruncated, out.Marker = ptr(true), ptr(strconv.Itoa(i))
-				return out, nil
-			}
-			i++
-			out.EvaluationResults = append(out.EvaluationResults, sim.evaluate(action, res, ctx, specific))
+			results = append(results, sim.evaluate(action, res, ctx, specific))
 		}
 	}
-	out.IsTruncated = ptr(false)
-	return out, nil
+	results, truncated, next, err := pageAt(results, marker, maxItems)
+	if err != nil {
+		return nil, err
+	}
+	if results == nil {
+		results = []EvaluationResult{}
+	}
+	return &SimulatePolicyResponse{EvaluationResults: results, IsTruncated: truncated, Marker: next}, nil
 }
 
 // evaluate simulates one action on one resource.

@@ -90,6 +90,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "ListAttachedGroupPolicies", Handler: awsproto.Handle(s.listAttachedGroupPolicies)},
 		// The account.
 		{Name: "GetAccountSummary", Handler: awsproto.Handle(s.getAccountSummary)},
+		{Name: "GetAccountAuthorizationDetails", Handler: awsproto.Handle(s.getAccountAuthorizationDetails)},
 		// Policy simulation.
 		{Name: "SimulatePrincipalPolicy", Handler: awsproto.Handle(s.simulatePrincipalPolicy)},
 		{Name: "SimulateCustomPolicy", Handler: awsproto.Handle(s.simulateCustomPolicy)},
