@@ -27,9 +27,18 @@ func FuzzEvaluate(f *testing.F) {
 			Principal: Principal{ARN: "arn:aws:iam::123456789012:user/bob", Account: "123456789012"},
 			Context: map[string][]string{"aws:username": {"bob"}, "aws:sourceip": {"10.1.2.3"},
 				"aws:tagkeys": {"ab", "c"}, "aws:currenttime": {"2026-01-01T00:00:00Z"}}}
-		d := Evaluate(&Input{Request: r, Identity: []*Policy{p}, Resource: []*Policy{p}})
+		in := &Input{Request: r, Identity: []*Policy{p}, Resource: []*Policy{p}, Boundary: p}
+		d := Evaluate(in)
 		if d.Allowed && d.Explicit {
 			t.Fatal("allowed and explicitly denied")
+		}
+		if x := Explain(in); x.Decision != d || (!d.Allowed && !d.Explicit && len(x.Matched) > 0) {
+			t.Fatalf("Explain %+v disagrees with Evaluate %+v", x, d)
+		}
+		for _, s := range p.Statements {
+			if s.Start.Line > 0 && (s.End.Line < s.Start.Line || s.End.Line == s.Start.Line && s.End.Column <= s.Start.Column) {
+				t.Fatalf("statement ends at %v, before its start %v", s.End, s.Start)
+			}
 		}
 		wa, wr := Worded(action, resource, "us-east-1", "123456789012")
 		if msg := d.Message("p", wa, wr); !d.Allowed && !strings.Contains(msg, " is not authorized to perform: ") {
