@@ -336,7 +336,7 @@
 // AWS::IAM::User, AWS::IAM::Group, AWS::IAM::UserToGroupAddition and
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
-// checked against them; users' login profiles are not supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// checked against them. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,

@@ -514,9 +514,32 @@ func (managedPolicy) Delete(ctx context.Context, r *resource.Request) error {
 	return ignoreGone(err)
 }
 
-// user is AWS::IAM::User: CreateUser, its Policies, ManagedPolicyArns
-// and Groups. Login profiles are not supported.
+// user is AWS::IAM::User: CreateUser, its Policies, ManagedPolicyArns,
+// Groups and LoginProfile (Password, PasswordResetRequired).
 type user struct{}
+
+// syncLoginProfile creates, changes or deletes the user's login profile
+// as LoginProfile went from old to p.
+func syncLoginProfile(ctx context.Context, r *resource.Request, name string, p, old props) error {
+	lp, was := p.obj("LoginProfile"), old.obj("LoginProfile")
+	switch {
+	case lp == nil && was == nil:
+		return nil
+	case lp == nil:
+		_, err := call(ctx, r, "iam", "DeleteLoginProfile", map[string]any{"UserName": name})
+		return ignoreGone(err)
+	}
+	in := map[string]any{"UserName": name, "Password": lp.str("Password"), "PasswordResetRequired": lp.flag("PasswordResetRequired")}
+	op := "CreateLoginProfile"
+	if was != nil {
+		if !changed(was, lp, "Password", "PasswordResetRequired") {
+			return nil
+		}
+		op = "UpdateLoginProfile"
+	}
+	_, err := call(ctx, r, "iam", op, in)
+	return err
+}
 
 func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
 	p := props(r.Properties)
@@ -540,6 +563,9 @@ func (user) Create(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err := syncMembership(ctx, r, strs(p.list("Groups")), nil, []string{name}, nil); err != nil {
 		return res, err
 	}
+	if err := syncLoginProfile(ctx, r, name, p, nil); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 
@@ -558,11 +584,14 @@ func (user) Update(ctx context.Context, r *resource.Request) (*resource.Result, 
 	if err := retagPrincipal(ctx, r, "User", name, p, old); err != nil {
 		return nil, err
 	}
+	if err := syncLoginProfile(ctx, r, name, p, old); err != nil {
+		return nil, err
+	}
 	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
 }
 
-// Delete removes the user's policies, access keys and group
-// memberships, then the user.
+// Delete removes the user's policies, access keys, login profile and
+// group memberships, then the user.
 func (user) Delete(ctx context.Context, r *resource.Request) error {
 	name := r.PhysicalID
 	if err := emptyPrincipal(ctx, r, "User", name); err != nil {
@@ -586,6 +615,12 @@ func (user) Delete(ctx context.Context, r *resource.Request) error {
 	for _, e := range asList(out["AccessKeyMetadata"]) {
 		id := props(asMap(e)).str("AccessKeyId")
 		if _, err := call(ctx, r, "iam", "DeleteAccessKey", map[string]any{"UserName": name, "AccessKeyId": id}); ignoreGone(err) != nil {
+			return err
+		}
+	}
+	if p := props(r.Properties); p.obj("LoginProfile") != nil {
+		_, err := call(ctx, r, "iam", "DeleteLoginProfile", map[string]any{"UserName": name})
+		if err := ignoreGone(err); err != nil {
 			return err
 		}
 	}

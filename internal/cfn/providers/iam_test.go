@@ -130,11 +130,31 @@ func TestPolicies(t *testing.T) {
 		t.Errorf("GetPolicy after the delete: %q", code)
 	}
 
-	user := s.create("AWS::IAM::User", "Dev", map[string]any{"ManagedPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"}})
+	user := s.create("AWS::IAM::User", "Dev", map[string]any{"ManagedPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"},
+		"LoginProfile": map[string]any{"Password": "Initial-pass1", "PasswordResetRequired": true}})
 	if !generated(user.ref(), "Dev") || user.attr("Arn") != "arn:aws:iam::"+testAccount+":user/"+user.ref() {
 		t.Errorf("user Ref %s, Arn %s", user.ref(), user.attr("Arn"))
 	}
+	login := func() map[string]any {
+		return asObj(s.call("iam", "GetLoginProfile", map[string]any{"UserName": user.ref()})["LoginProfile"])
+	}
+	if lp := login(); lp["PasswordResetRequired"] != true {
+		t.Errorf("login profile %v", lp)
+	}
+	user.update(map[string]any{"ManagedPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"},
+		"LoginProfile": map[string]any{"Password": "Initial-pass1"}})
+	if lp := login(); lp["PasswordResetRequired"] != false {
+		t.Errorf("login profile after the update %v", lp)
+	}
+	user.update(map[string]any{})
+	if code := s.callErr("iam", "GetLoginProfile", map[string]any{"UserName": user.ref()}); code != "NoSuchEntity" {
+		t.Errorf("GetLoginProfile once LoginProfile is gone: %q", code)
+	}
+	user.update(map[string]any{"LoginProfile": map[string]any{"Password": "Again-pass2"}})
 	user.delete()
+	if code := s.callErr("iam", "GetUser", map[string]any{"UserName": user.ref()}); code != "NoSuchEntity" {
+		t.Errorf("GetUser after deleting a user with a login profile: %q", code)
+	}
 
 	profile := s.create("AWS::IAM::InstanceProfile", "Profile", map[string]any{"InstanceProfileName": "web", "Roles": []any{"app"}})
 	if profile.ref() != "web" || profile.attr("Arn") != "arn:aws:iam::"+testAccount+":instance-profile/web" {
