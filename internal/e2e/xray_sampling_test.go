@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/xray"
@@ -233,5 +237,69 @@ func TestXRaySamplingRuleCLI(t *testing.T) {
 	cliJSON(t, env.CLI(t, "xray", "delete-sampling-rule", "--rule-name", "base-scorekeep"), &rec)
 	if rec.SamplingRuleRecord.SamplingRule.RuleName != "base-scorekeep" {
 		t.Errorf("delete-sampling-rule = %+v", rec)
+	}
+}
+
+// TestXRaySamplingRuleAPIGateway: a tracing stage samples a request whose
+// caller did not decide by the matching rule (ServiceName API/stage), and
+// passes one it does not sample on with Sampled=0.
+func TestXRaySamplingRuleAPIGateway(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	x := xray.NewFromConfig(env.Config)
+	for _, r := range []*xraytypes.SamplingRule{xrayRule("quiet", "quiet-api/*", 10, 0, 0), xrayRule("loud", "loud-api/prod", 20, 1, 0)} {
+		if _, err := x.CreateSamplingRule(ctx, &xray.CreateSamplingRuleInput{SamplingRule: r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := make(chan string, 16)
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen <- r.Header.Get("X-Amzn-Trace-Id")
+	}))
+	defer backend.Close()
+	c := apigateway.NewFromConfig(env.Config)
+	api := func(name string) string {
+		t.Helper()
+		a, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String(name)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := c.GetResources(ctx, &apigateway.GetResourcesInput{RestApiId: a.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		root := res.Items[0].Id
+		if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: a.Id, ResourceId: root, HttpMethod: aws.String("GET"),
+			AuthorizationType: aws.String("NONE")}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: a.Id, ResourceId: root, HttpMethod: aws.String("GET"),
+			Type: apigwtypes.IntegrationTypeHttpProxy, IntegrationHttpMethod: aws.String("GET"), Uri: aws.String(backend.URL + "/")}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: a.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CreateStage(ctx, &apigateway.CreateStageInput{RestApiId: a.Id, DeploymentId: d.Id, StageName: aws.String("prod"),
+			TracingEnabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(a.Id)
+	}
+	quiet, loud := api("quiet-api"), api("loud-api")
+	call := func(id string) string {
+		t.Helper()
+		apigwv1Call(t, env, id, "GET", "/prod/", nil, nil, true).want(t, 200, "")
+		return <-seen
+	}
+	for range 3 {
+		if h := call(quiet); !strings.Contains(h, "Sampled=0") {
+			t.Errorf("quiet-api's backend saw %q; want Sampled=0", h)
+		}
+		if h := call(loud); !strings.Contains(h, "Sampled=1") {
+			t.Errorf("loud-api's backend saw %q; want Sampled=1", h)
+		}
 	}
 }

@@ -94,8 +94,7 @@
 // request's ServiceName, ServiceType, Host, HTTPMethod, URLPath and
 // ResourceARN, and which has no Attributes, takes from its reservoir
 // each second and then samples its fixed rate. Lambda's Active tracing
-// uses it; API Gateway traces every request its caller did not mark
-// Sampled=0.
+// and API Gateway's tracing stages use it.
 //
 // # Locks
 //
