@@ -123,6 +123,15 @@ func TestXRaySamplingRules(t *testing.T) {
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "v" {
 		t.Fatalf("ListTagsForResource(group) = %+v, %v", tags, err)
 	}
+	defARN := def.SamplingRuleRecord.SamplingRule.RuleARN
+	if _, err := c.TagResource(ctx, &xray.TagResourceInput{ResourceARN: defARN,
+		Tags: []xraytypes.Tag{{Key: aws.String("k"), Value: aws.String("d")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err = c.ListTagsForResource(ctx, &xray.ListTagsForResourceInput{ResourceARN: defARN})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "d" {
+		t.Fatalf("ListTagsForResource(Default) = %+v, %v", tags, err)
+	}
 	_, err = c.ListTagsForResource(ctx, &xray.ListTagsForResourceInput{ResourceARN: aws.String(arn + "x")})
 	expectAPIError(t, err, "ResourceNotFoundException", 404)
 

@@ -27,7 +27,7 @@ func (s *Service) taggedLocked(arn string) (tags map[string]string, commit func(
 		}
 	}
 	for _, r := range s.rules {
-		if *r.Rule.RuleARN == arn && *r.Rule.RuleName != defaultRuleName {
+		if *r.Rule.RuleARN == arn {
 			return r.Tags, func(t map[string]string) error {
 				nr := *r
 				nr.Tags = t
