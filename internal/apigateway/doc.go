@@ -117,13 +117,16 @@
 // # Tracing
 //
 // A stage with TracingEnabled traces each request whose X-Amzn-Trace-Id
-// is not Sampled=0 (tracing.go): its integration receives the trace
+// says Sampled=1 and, when the header says nothing of sampling, each the
+// account's X-Ray sampling rules sample (ServiceName API/stage,
+// ServiceType AWS::ApiGateway::Stage; by default the first request each
+// second, then 5%); one they do not is passed on with Sampled=0
+// (tracing.go). A traced request's integration receives the trace
 // header with the stage's segment as Parent, and after the answer the
 // stage's segment (named API/stage, origin AWS::ApiGateway::Stage, with
 // the request, the response status and the aws:api_id and aws:api_stage
-// annotations) goes to X-Ray's asynchronous writer. The stage applies no
-// sampling rule of its own: every sampled request is traced, and the
-// segment has no subsegment for the integration call.
+// annotations) goes to X-Ray's asynchronous writer. The segment has no
+// subsegment for the integration call.
 //
 // # Locks
 //

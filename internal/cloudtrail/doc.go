@@ -56,6 +56,16 @@
 // GetTrailStatus reports the latest delivery and its error. Records
 // still waiting are lost if virga is killed.
 //
+// # Public keys
+//
+// ListPublicKeys answers the region's signing keys (signingkeys.go):
+// 2048-bit RSA key pairs, each current for 30 days from the last one's
+// end, made when the first call finds none current and kept in the
+// store under ("cloudtrail", "k", account). The public key is PKCS#1
+// DER and its fingerprint the hexadecimal MD5 of that DER. Without a
+// time range the current key alone is answered. virga does not yet sign
+// digest files with them (see Not supported).
+//
 // # Invariants and locks
 //
 // mu guards the trails and serializes their changes; every change
@@ -63,13 +73,15 @@
 // serializes the writer (Run, and LookupEvents' flush) and guards the
 // history's count and the records waiting for log files. Lock order:
 // writeMu, then mu (delivery reads a trail's bucket); writeMu is never
-// taken while mu is held. classMu, which serializes additions to the cache of
-// operations' classes, is a leaf: nothing is taken while it is held.
+// taken while mu is held. classMu, which serializes additions to the
+// cache of operations' classes, and keyMu, which serializes making
+// signing keys, are leaves: nothing is taken while one is held.
 //
 // # Not supported
 //
 // Trails' SNS notifications and CloudWatch Logs delivery, log file
-// validation digests, KMS encryption of log files, Insights
+// validation digests (EnableLogFileValidation is recorded, no digest
+// file is written, and GetTrailStatus has no LatestDigestDeliveryTime), KMS encryption of log files, Insights
 // (LookupEvents with EventCategory insight answers no events),
 // CloudTrail Lake (event data stores, queries, channels, imports),
 // organization trails (refused with OperationNotPermittedException),

@@ -19,6 +19,7 @@ var (
 	ErrInvalidLookupAttributes      = apierr.New("InvalidLookupAttributesException", 400, "")
 	ErrInvalidTimeRange             = apierr.New("InvalidTimeRangeException", 400, "")
 	ErrInvalidNextToken             = apierr.New("InvalidNextTokenException", 400, "")
+	ErrInvalidToken                 = apierr.New("InvalidTokenException", 400, "")
 	ErrInvalidMaxResults            = apierr.New("InvalidMaxResultsException", 400, "")
 	ErrInvalidTag                   = apierr.New("InvalidTagParameterException", 400, "")
 	ErrTagsLimitExceeded            = apierr.New("TagsLimitExceededException", 400, "")

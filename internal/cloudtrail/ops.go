@@ -20,6 +20,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "RemoveTags", Handler: awsproto.Handle(s.removeTags)},
 		{Name: "ListTags", Handler: awsproto.Handle(s.listTags)},
 		{Name: "LookupEvents", Handler: awsproto.Handle(s.lookupEvents)},
+		{Name: "ListPublicKeys", Handler: awsproto.Handle(s.listPublicKeys)},
 	}
 }
 

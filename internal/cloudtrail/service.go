@@ -85,6 +85,9 @@ type Service struct {
 	// guards historyCount.
 	writeMu      sync.Mutex
 	historyCount int
+	// keyMu serializes making the region's signing keys
+	// (signingkeys.go); it is a leaf.
+	keyMu sync.Mutex
 	// pending holds, by trail, the records waiting for the trail's next
 	// log file (guarded by writeMu).
 	pending map[string]*pendingFile

@@ -161,6 +161,19 @@ type GetTrailStatusResponse struct {
 	TimeLoggingStopped                 *string
 }
 
+// ListPublicKeysRequest is the ListPublicKeysRequest shape of AWS's model.
+type ListPublicKeysRequest struct {
+	StartTime *time.Time
+	EndTime   *time.Time
+	NextToken *string
+}
+
+// ListPublicKeysResponse is the ListPublicKeysResponse shape of AWS's model.
+type ListPublicKeysResponse struct {
+	PublicKeyList []PublicKey
+	NextToken     *string
+}
+
 // ListTagsRequest is the ListTagsRequest shape of AWS's model.
 type ListTagsRequest struct {
 	ResourceIdList []string `aws:"required"`
@@ -204,6 +217,14 @@ type LookupEventsRequest struct {
 type LookupEventsResponse struct {
 	Events    []Event
 	NextToken *string
+}
+
+// PublicKey is the PublicKey shape of AWS's model.
+type PublicKey struct {
+	Value             []byte
+	ValidityStartTime *time.Time
+	ValidityEndTime   *time.Time
+	Fingerprint       *string
 }
 
 // PutEventSelectorsRequest is the PutEventSelectorsRequest shape of AWS's model.

@@ -20,7 +20,7 @@
 // Store layout (tuples, package keys):
 //
 //	("ecr", "repo", name)          → repository (JSON): settings, tags, policies, image count
-//	("ecr", "image", repo, digest) → image (JSON): manifest, media types, size, tags, children
+//	("ecr", "image", repo, digest) → image (JSON): manifest, media types, size, tags, children, last scan
 //	("ecr", "tag", repo, tag)      → digest
 //	("ecr", "blob", digest)        → blob (JSON): size and the data id its chunks are under
 //	("ecr", "data", id, offset)    → up to chunkSize (1 MiB) of a blob's bytes
@@ -28,6 +28,7 @@
 //	("ecr", "use", digest, repo)   → "" (the same, by blob)
 //	("ecr", "upload", id)          → upload in progress: repository, size, SHA-256 state
 //	("ecr", "authkey")             → the key authorization tokens are signed with
+//	("ecr", "scancfg")             → the registry's scanning configuration (JSON)
 //
 // Blobs are content-addressed and stored once: an upload (the
 // registry's POST/PATCH/PUT, or the API's InitiateLayerUpload,
@@ -139,13 +140,27 @@
 // older images go first. GetLifecyclePolicy's lastEvaluatedAt is when
 // the policy was last applied.
 //
+// Image scanning (scan.go, op_scanning.go): StartImageScan, or a push
+// to a repository whose scanOnPush is set or that a registry scanning
+// rule's filter matches (PutRegistryScanningConfiguration; wildcards
+// '*'), scans an image manifest (an index is
+// UnsupportedImageTypeException): IN_PROGRESS for two seconds of
+// virga's clock, then COMPLETE. virga has no vulnerability database, so
+// a scan finds nothing: DescribeImageScanFindings answers an empty
+// findings list and findingSeverityCounts, and DescribeImages the same
+// imageScanFindingsSummary. As basic scanning, an image is scanned at
+// most once in 24 hours (LimitExceededException); an image never
+// scanned has no findings (ScanNotFoundException). The image's last
+// scan is stored with it, the registry's configuration under ("ecr",
+// "scancfg").
+//
 // Not supported: lifecycle policy previews, the archive storage class
 // and its transition action, and sinceImagePulled; repository policies
 // are evaluated only with --auth iam, without ECR's own condition keys;
-// image scanning (scanOnPush is stored and echoed, by CreateRepository
-// and PutImageScanningConfiguration, but no scan runs) and
-// the other operations of the API (registry settings, replication,
-// pull-through cache, DescribeImageScanFindings, ...); schema 1
+// vulnerability findings (see Image scanning); enhanced scanning (its
+// scan type and CONTINUOUS_SCAN rules are stored, and scan as basic
+// scanning does); the other operations of the API (registry policy,
+// replication, pull-through cache, ...); schema 1
 // manifests; converting manifests to the media types BatchGetImage's
 // acceptedMediaTypes or a registry Accept header ask for (the manifest
 // is answered as stored, as ECR does when it cannot convert); the referrers API; KMS encryption

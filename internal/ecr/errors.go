@@ -29,5 +29,6 @@ var (
 	ErrUnsupportedImageType     = apierr.New("UnsupportedImageTypeException", 400, "")
 	ErrReferencedImagesNotFound = apierr.New("ReferencedImagesNotFoundException", 400, "")
 	ErrLayerPartTooSmall        = apierr.New("LayerPartTooSmallException", 400, "")
+	ErrScanNotFound             = apierr.New("ScanNotFoundException", 400, "")
 	ErrServer                   = apierr.New("ServerException", 500, "")
 )

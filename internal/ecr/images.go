@@ -92,6 +92,15 @@ func (s *Service) pushManifest(repoName string, raw []byte, contentType, tagName
 		im = old
 	} else {
 		r.ImageCount++
+		if p.Config != nil {
+			scan, err := s.scansOnPush(r)
+			if err != nil {
+				return nil, err
+			}
+			if scan {
+				im.Scan = &imageScan{Started: im.Pushed}
+			}
+		}
 	}
 	if tagName != "" {
 		if prev != "" {
@@ -166,6 +175,22 @@ func (s *Service) resolve(repo string, id ImageIdentifier) (*image, ImageFailure
 		return nil, "ImageNotFound", "Requested image not found", nil
 	}
 	return im, "", "", nil
+}
+
+// mustImage is resolve for operations that fail on an identifier that
+// names no image, with DescribeImages' errors.
+func (s *Service) mustImage(repo string, id ImageIdentifier) (*image, error) {
+	im, code, reason, err := s.resolve(repo, id)
+	if err != nil {
+		return nil, err
+	}
+	if code == "InvalidImageDigest" || code == "MissingDigestAndTag" {
+		return nil, ErrInvalidParameter.WithMessage(reason)
+	}
+	if code != "" {
+		return nil, ErrImageNotFound.Withf("The image with imageId %s does not exist within the repository with name '%s' in the registry with id '%s'", imageIDString(id), repo, s.account)
+	}
+	return im, nil
 }
 
 // deleteImage removes an image and its tags, in b; false (with the

@@ -19,6 +19,10 @@ func (s *Service) imageDetail(repo string, im *image) ImageDetail {
 	if len(im.Tags) > 0 {
 		d.ImageTags = slices.Clone(im.Tags)
 	}
+	if im.Scan != nil {
+		now := s.clock.Now()
+		d.ImageScanStatus, d.ImageScanFindingsSummary = im.Scan.status(now), im.Scan.summary(now)
+	}
 	return d
 }
 
@@ -48,15 +52,9 @@ func (s *Service) describeImages(_ context.Context, in *DescribeImagesRequest) (
 			return nil, ErrInvalidParameter.WithMessage("Invalid parameter: nextToken and maxResults cannot be used with imageIds")
 		}
 		for _, id := range in.ImageIds {
-			im, code, reason, err := s.resolve(repo, id)
+			im, err := s.mustImage(repo, id)
 			if err != nil {
 				return nil, err
-			}
-			if code == "InvalidImageDigest" || code == "MissingDigestAndTag" {
-				return nil, ErrInvalidParameter.WithMessage(reason)
-			}
-			if code != "" {
-				return nil, ErrImageNotFound.Withf("The image with imageId %s does not exist within the repository with name '%s' in the registry with id '%s'", imageIDString(id), repo, s.account)
 			}
 			out.ImageDetails = append(out.ImageDetails, s.imageDetail(repo, im))
 		}

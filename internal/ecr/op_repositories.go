@@ -260,7 +260,7 @@ func (s *Service) putImageTagMutability(_ context.Context, in *PutImageTagMutabi
 }
 
 // putImageScanningConfiguration records whether images are to be
-// scanned on push; no scan runs (see doc.go).
+// scanned on push.
 func (s *Service) putImageScanningConfiguration(_ context.Context, in *PutImageScanningConfigurationRequest) (*PutImageScanningConfigurationResponse, error) {
 	if err := s.checkRegistry(in.RegistryId); err != nil {
 		return nil, err

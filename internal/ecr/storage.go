@@ -42,6 +42,8 @@ type image struct {
 	Tags      []string `json:"tags,omitempty"`
 	// Children are the manifests an index or manifest list names.
 	Children []string `json:"children,omitempty"`
+	// Scan is the image's last scan, if it has had one.
+	Scan *imageScan `json:"scan,omitempty"`
 }
 
 // blobMeta is a blob's size and where its bytes are: the chunks under

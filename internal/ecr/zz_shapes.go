@@ -6,11 +6,29 @@ import (
 	"time"
 )
 
+// Attribute is the Attribute shape of AWS's model.
+type Attribute struct {
+	Key   *string `aws:"name=key,required,min=1,max=128"`
+	Value *string `aws:"name=value,min=1,max=256"`
+}
+
 // AuthorizationData is the AuthorizationData shape of AWS's model.
 type AuthorizationData struct {
 	AuthorizationToken *string    `aws:"name=authorizationToken" pattern:"^\\S+$"`
 	ExpiresAt          *time.Time `aws:"name=expiresAt"`
 	ProxyEndpoint      *string    `aws:"name=proxyEndpoint"`
+}
+
+// AwsEcrContainerImageDetails is the AwsEcrContainerImageDetails shape of AWS's model.
+type AwsEcrContainerImageDetails struct {
+	Architecture   *string    `aws:"name=architecture"`
+	Author         *string    `aws:"name=author"`
+	ImageHash      *string    `aws:"name=imageHash"`
+	ImageTags      []string   `aws:"name=imageTags"`
+	Platform       *string    `aws:"name=platform"`
+	PushedAt       *time.Time `aws:"name=pushedAt"`
+	Registry       *string    `aws:"name=registry" pattern:"[0-9]{12}"`
+	RepositoryName *string    `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
 }
 
 // BatchCheckLayerAvailabilityRequest is the BatchCheckLayerAvailabilityRequest shape of AWS's model.
@@ -53,6 +71,17 @@ type BatchGetImageResponse struct {
 	Failures []ImageFailure `aws:"name=failures"`
 }
 
+// BatchGetRepositoryScanningConfigurationRequest is the BatchGetRepositoryScanningConfigurationRequest shape of AWS's model.
+type BatchGetRepositoryScanningConfigurationRequest struct {
+	RepositoryNames []string `aws:"name=repositoryNames,required,min=1,max=25"`
+}
+
+// BatchGetRepositoryScanningConfigurationResponse is the BatchGetRepositoryScanningConfigurationResponse shape of AWS's model.
+type BatchGetRepositoryScanningConfigurationResponse struct {
+	ScanningConfigurations []RepositoryScanningConfiguration        `aws:"name=scanningConfigurations"`
+	Failures               []RepositoryScanningConfigurationFailure `aws:"name=failures"`
+}
+
 // CompleteLayerUploadRequest is the CompleteLayerUploadRequest shape of AWS's model.
 type CompleteLayerUploadRequest struct {
 	RegistryId     *string  `aws:"name=registryId" pattern:"[0-9]{12}"`
@@ -82,6 +111,29 @@ type CreateRepositoryRequest struct {
 // CreateRepositoryResponse is the CreateRepositoryResponse shape of AWS's model.
 type CreateRepositoryResponse struct {
 	Repository *Repository `aws:"name=repository"`
+}
+
+// CvssScore is the CvssScore shape of AWS's model.
+type CvssScore struct {
+	BaseScore     *float64 `aws:"name=baseScore"`
+	ScoringVector *string  `aws:"name=scoringVector"`
+	Source        *string  `aws:"name=source"`
+	Version       *string  `aws:"name=version"`
+}
+
+// CvssScoreAdjustment is the CvssScoreAdjustment shape of AWS's model.
+type CvssScoreAdjustment struct {
+	Metric *string `aws:"name=metric"`
+	Reason *string `aws:"name=reason"`
+}
+
+// CvssScoreDetails is the CvssScoreDetails shape of AWS's model.
+type CvssScoreDetails struct {
+	Adjustments   []CvssScoreAdjustment `aws:"name=adjustments"`
+	Score         *float64              `aws:"name=score"`
+	ScoreSource   *string               `aws:"name=scoreSource"`
+	ScoringVector *string               `aws:"name=scoringVector"`
+	Version       *string               `aws:"name=version"`
 }
 
 // DeleteLifecyclePolicyRequest is the DeleteLifecyclePolicyRequest shape of AWS's model.
@@ -121,6 +173,25 @@ type DeleteRepositoryRequest struct {
 // DeleteRepositoryResponse is the DeleteRepositoryResponse shape of AWS's model.
 type DeleteRepositoryResponse struct {
 	Repository *Repository `aws:"name=repository"`
+}
+
+// DescribeImageScanFindingsRequest is the DescribeImageScanFindingsRequest shape of AWS's model.
+type DescribeImageScanFindingsRequest struct {
+	RegistryId     *string          `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName *string          `aws:"name=repositoryName,required,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageId        *ImageIdentifier `aws:"name=imageId,required"`
+	NextToken      *string          `aws:"name=nextToken"`
+	MaxResults     *int32           `aws:"name=maxResults,min=1,max=1000"`
+}
+
+// DescribeImageScanFindingsResponse is the DescribeImageScanFindingsResponse shape of AWS's model.
+type DescribeImageScanFindingsResponse struct {
+	RegistryId        *string            `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName    *string            `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageId           *ImageIdentifier   `aws:"name=imageId"`
+	ImageScanStatus   *ImageScanStatus   `aws:"name=imageScanStatus"`
+	ImageScanFindings *ImageScanFindings `aws:"name=imageScanFindings"`
+	NextToken         *string            `aws:"name=nextToken"`
 }
 
 // DescribeImagesFilter is the DescribeImagesFilter shape of AWS's model.
@@ -164,6 +235,25 @@ type EncryptionConfiguration struct {
 	KmsKey         *string         `aws:"name=kmsKey,min=1,max=2048"`
 }
 
+// EnhancedImageScanFinding is the EnhancedImageScanFinding shape of AWS's model.
+type EnhancedImageScanFinding struct {
+	AwsAccountId                *string                      `aws:"name=awsAccountId" pattern:"[0-9]{12}"`
+	Description                 *string                      `aws:"name=description"`
+	FindingArn                  *string                      `aws:"name=findingArn"`
+	FirstObservedAt             *time.Time                   `aws:"name=firstObservedAt"`
+	LastObservedAt              *time.Time                   `aws:"name=lastObservedAt"`
+	PackageVulnerabilityDetails *PackageVulnerabilityDetails `aws:"name=packageVulnerabilityDetails"`
+	Remediation                 *Remediation                 `aws:"name=remediation"`
+	Resources                   []Resource                   `aws:"name=resources"`
+	Score                       *float64                     `aws:"name=score"`
+	ScoreDetails                *ScoreDetails                `aws:"name=scoreDetails"`
+	Severity                    *string                      `aws:"name=severity"`
+	Status                      *string                      `aws:"name=status"`
+	Title                       *string                      `aws:"name=title"`
+	Type                        *string                      `aws:"name=type"`
+	UpdatedAt                   *time.Time                   `aws:"name=updatedAt"`
+}
+
 // GetAuthorizationTokenRequest is the GetAuthorizationTokenRequest shape of AWS's model.
 type GetAuthorizationTokenRequest struct {
 	RegistryIds []string `aws:"name=registryIds,min=1,max=10"`
@@ -199,6 +289,16 @@ type GetLifecyclePolicyResponse struct {
 	RepositoryName      *string    `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
 	LifecyclePolicyText *string    `aws:"name=lifecyclePolicyText,min=100,max=30720"`
 	LastEvaluatedAt     *time.Time `aws:"name=lastEvaluatedAt"`
+}
+
+// GetRegistryScanningConfigurationRequest is the GetRegistryScanningConfigurationRequest shape of AWS's model.
+type GetRegistryScanningConfigurationRequest struct {
+}
+
+// GetRegistryScanningConfigurationResponse is the GetRegistryScanningConfigurationResponse shape of AWS's model.
+type GetRegistryScanningConfigurationResponse struct {
+	RegistryId            *string                        `aws:"name=registryId" pattern:"[0-9]{12}"`
+	ScanningConfiguration *RegistryScanningConfiguration `aws:"name=scanningConfiguration"`
 }
 
 // GetRepositoryPolicyRequest is the GetRepositoryPolicyRequest shape of AWS's model.
@@ -249,6 +349,24 @@ type ImageFailure struct {
 type ImageIdentifier struct {
 	ImageDigest *string `aws:"name=imageDigest"`
 	ImageTag    *string `aws:"name=imageTag,min=1,max=300"`
+}
+
+// ImageScanFinding is the ImageScanFinding shape of AWS's model.
+type ImageScanFinding struct {
+	Name        *string          `aws:"name=name"`
+	Description *string          `aws:"name=description"`
+	Uri         *string          `aws:"name=uri"`
+	Severity    *FindingSeverity `aws:"name=severity"`
+	Attributes  []Attribute      `aws:"name=attributes,min=0,max=50"`
+}
+
+// ImageScanFindings is the ImageScanFindings shape of AWS's model.
+type ImageScanFindings struct {
+	ImageScanCompletedAt         *time.Time                 `aws:"name=imageScanCompletedAt"`
+	VulnerabilitySourceUpdatedAt *time.Time                 `aws:"name=vulnerabilitySourceUpdatedAt"`
+	FindingSeverityCounts        map[string]int32           `aws:"name=findingSeverityCounts"`
+	Findings                     []ImageScanFinding         `aws:"name=findings"`
+	EnhancedFindings             []EnhancedImageScanFinding `aws:"name=enhancedFindings"`
 }
 
 // ImageScanFindingsSummary is the ImageScanFindingsSummary shape of AWS's model.
@@ -326,6 +444,20 @@ type ListTagsForResourceResponse struct {
 	Tags []Tag `aws:"name=tags"`
 }
 
+// PackageVulnerabilityDetails is the PackageVulnerabilityDetails shape of AWS's model.
+type PackageVulnerabilityDetails struct {
+	Cvss                   []CvssScore         `aws:"name=cvss"`
+	ReferenceUrls          []string            `aws:"name=referenceUrls"`
+	RelatedVulnerabilities []string            `aws:"name=relatedVulnerabilities"`
+	Source                 *string             `aws:"name=source"`
+	SourceUrl              *string             `aws:"name=sourceUrl"`
+	VendorCreatedAt        *time.Time          `aws:"name=vendorCreatedAt"`
+	VendorSeverity         *string             `aws:"name=vendorSeverity"`
+	VendorUpdatedAt        *time.Time          `aws:"name=vendorUpdatedAt"`
+	VulnerabilityId        *string             `aws:"name=vulnerabilityId"`
+	VulnerablePackages     []VulnerablePackage `aws:"name=vulnerablePackages"`
+}
+
 // PutImageRequest is the PutImageRequest shape of AWS's model.
 type PutImageRequest struct {
 	RegistryId             *string `aws:"name=registryId" pattern:"[0-9]{12}"`
@@ -383,6 +515,40 @@ type PutLifecyclePolicyResponse struct {
 	LifecyclePolicyText *string `aws:"name=lifecyclePolicyText,min=100,max=30720"`
 }
 
+// PutRegistryScanningConfigurationRequest is the PutRegistryScanningConfigurationRequest shape of AWS's model.
+type PutRegistryScanningConfigurationRequest struct {
+	ScanType *ScanType              `aws:"name=scanType"`
+	Rules    []RegistryScanningRule `aws:"name=rules,min=0,max=2"`
+}
+
+// PutRegistryScanningConfigurationResponse is the PutRegistryScanningConfigurationResponse shape of AWS's model.
+type PutRegistryScanningConfigurationResponse struct {
+	RegistryScanningConfiguration *RegistryScanningConfiguration `aws:"name=registryScanningConfiguration"`
+}
+
+// Recommendation is the Recommendation shape of AWS's model.
+type Recommendation struct {
+	Url  *string `aws:"name=url"`
+	Text *string `aws:"name=text"`
+}
+
+// RegistryScanningConfiguration is the RegistryScanningConfiguration shape of AWS's model.
+type RegistryScanningConfiguration struct {
+	ScanType *ScanType              `aws:"name=scanType"`
+	Rules    []RegistryScanningRule `aws:"name=rules,min=0,max=2"`
+}
+
+// RegistryScanningRule is the RegistryScanningRule shape of AWS's model.
+type RegistryScanningRule struct {
+	ScanFrequency     *ScanFrequency             `aws:"name=scanFrequency,required"`
+	RepositoryFilters []ScanningRepositoryFilter `aws:"name=repositoryFilters,required,min=0,max=100"`
+}
+
+// Remediation is the Remediation shape of AWS's model.
+type Remediation struct {
+	Recommendation *Recommendation `aws:"name=recommendation"`
+}
+
 // Repository is the Repository shape of AWS's model.
 type Repository struct {
 	RepositoryArn              *string                     `aws:"name=repositoryArn"`
@@ -393,6 +559,46 @@ type Repository struct {
 	ImageTagMutability         *ImageTagMutability         `aws:"name=imageTagMutability"`
 	ImageScanningConfiguration *ImageScanningConfiguration `aws:"name=imageScanningConfiguration"`
 	EncryptionConfiguration    *EncryptionConfiguration    `aws:"name=encryptionConfiguration"`
+}
+
+// RepositoryScanningConfiguration is the RepositoryScanningConfiguration shape of AWS's model.
+type RepositoryScanningConfiguration struct {
+	RepositoryArn      *string                    `aws:"name=repositoryArn"`
+	RepositoryName     *string                    `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ScanOnPush         *bool                      `aws:"name=scanOnPush"`
+	ScanFrequency      *ScanFrequency             `aws:"name=scanFrequency"`
+	AppliedScanFilters []ScanningRepositoryFilter `aws:"name=appliedScanFilters,min=0,max=100"`
+}
+
+// RepositoryScanningConfigurationFailure is the RepositoryScanningConfigurationFailure shape of AWS's model.
+type RepositoryScanningConfigurationFailure struct {
+	RepositoryName *string                           `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	FailureCode    *ScanningConfigurationFailureCode `aws:"name=failureCode"`
+	FailureReason  *string                           `aws:"name=failureReason"`
+}
+
+// Resource is the Resource shape of AWS's model.
+type Resource struct {
+	Details *ResourceDetails  `aws:"name=details"`
+	Id      *string           `aws:"name=id"`
+	Tags    map[string]string `aws:"name=tags"`
+	Type    *string           `aws:"name=type"`
+}
+
+// ResourceDetails is the ResourceDetails shape of AWS's model.
+type ResourceDetails struct {
+	AwsEcrContainerImage *AwsEcrContainerImageDetails `aws:"name=awsEcrContainerImage"`
+}
+
+// ScanningRepositoryFilter is the ScanningRepositoryFilter shape of AWS's model.
+type ScanningRepositoryFilter struct {
+	Filter     *string                       `aws:"name=filter,required,min=1,max=255" pattern:"^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$"`
+	FilterType *ScanningRepositoryFilterType `aws:"name=filterType,required"`
+}
+
+// ScoreDetails is the ScoreDetails shape of AWS's model.
+type ScoreDetails struct {
+	Cvss *CvssScoreDetails `aws:"name=cvss"`
 }
 
 // SetRepositoryPolicyRequest is the SetRepositoryPolicyRequest shape of AWS's model.
@@ -408,6 +614,21 @@ type SetRepositoryPolicyResponse struct {
 	RegistryId     *string `aws:"name=registryId" pattern:"[0-9]{12}"`
 	RepositoryName *string `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
 	PolicyText     *string `aws:"name=policyText,max=10240"`
+}
+
+// StartImageScanRequest is the StartImageScanRequest shape of AWS's model.
+type StartImageScanRequest struct {
+	RegistryId     *string          `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName *string          `aws:"name=repositoryName,required,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageId        *ImageIdentifier `aws:"name=imageId,required"`
+}
+
+// StartImageScanResponse is the StartImageScanResponse shape of AWS's model.
+type StartImageScanResponse struct {
+	RegistryId      *string          `aws:"name=registryId" pattern:"[0-9]{12}"`
+	RepositoryName  *string          `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
+	ImageId         *ImageIdentifier `aws:"name=imageId"`
+	ImageScanStatus *ImageScanStatus `aws:"name=imageScanStatus"`
 }
 
 // Tag is the Tag shape of AWS's model.
@@ -452,6 +673,18 @@ type UploadLayerPartResponse struct {
 	RepositoryName   *string `aws:"name=repositoryName,min=2,max=256" pattern:"(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"`
 	UploadId         *string `aws:"name=uploadId" pattern:"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"`
 	LastByteReceived *int64  `aws:"name=lastByteReceived,min=0"`
+}
+
+// VulnerablePackage is the VulnerablePackage shape of AWS's model.
+type VulnerablePackage struct {
+	Arch            *string `aws:"name=arch"`
+	Epoch           *int32  `aws:"name=epoch"`
+	FilePath        *string `aws:"name=filePath"`
+	Name            *string `aws:"name=name"`
+	PackageManager  *string `aws:"name=packageManager"`
+	Release         *string `aws:"name=release"`
+	SourceLayerHash *string `aws:"name=sourceLayerHash"`
+	Version         *string `aws:"name=version"`
 }
 
 // EncryptionType is the EncryptionType enum of AWS's model.
@@ -502,12 +735,44 @@ func (LayerFailureCode) Values() []string {
 	return []string{"InvalidLayerDigest", "MissingLayerDigest"}
 }
 
+// ScanFrequency is the ScanFrequency enum of AWS's model.
+type ScanFrequency string
+
+// Values lists the values AWS accepts for ScanFrequency.
+func (ScanFrequency) Values() []string {
+	return []string{"SCAN_ON_PUSH", "CONTINUOUS_SCAN", "MANUAL"}
+}
+
 // ScanStatus is the ScanStatus enum of AWS's model.
 type ScanStatus string
 
 // Values lists the values AWS accepts for ScanStatus.
 func (ScanStatus) Values() []string {
 	return []string{"IN_PROGRESS", "COMPLETE", "FAILED", "UNSUPPORTED_IMAGE", "ACTIVE", "PENDING", "SCAN_ELIGIBILITY_EXPIRED", "FINDINGS_UNAVAILABLE"}
+}
+
+// ScanType is the ScanType enum of AWS's model.
+type ScanType string
+
+// Values lists the values AWS accepts for ScanType.
+func (ScanType) Values() []string {
+	return []string{"BASIC", "ENHANCED"}
+}
+
+// ScanningConfigurationFailureCode is the ScanningConfigurationFailureCode enum of AWS's model.
+type ScanningConfigurationFailureCode string
+
+// Values lists the values AWS accepts for ScanningConfigurationFailureCode.
+func (ScanningConfigurationFailureCode) Values() []string {
+	return []string{"REPOSITORY_NOT_FOUND"}
+}
+
+// ScanningRepositoryFilterType is the ScanningRepositoryFilterType enum of AWS's model.
+type ScanningRepositoryFilterType string
+
+// Values lists the values AWS accepts for ScanningRepositoryFilterType.
+func (ScanningRepositoryFilterType) Values() []string {
+	return []string{"WILDCARD"}
 }
 
 // TagStatus is the TagStatus enum of AWS's model.

@@ -220,8 +220,10 @@
 // Tracing (tracing.go): Lambda traces an invocation itself as
 // TracingConfig documents the modes. PassThrough traces a request whose
 // upstream X-Amzn-Trace-Id says Sampled=1; Active respects the upstream
-// decision and, without one, samples with X-Ray's default rule (the first
-// request each second, then 5%). A traced invocation gets an AWS::Lambda
+// decision and, without one, applies the account's X-Ray sampling rules
+// (ServiceName the function's name, ServiceType AWS::Lambda::Function;
+// by default the first request each second, then 5%), and an invocation
+// it does not sample gets a header that says Sampled=0. A traced invocation gets an AWS::Lambda
 // segment (the service, under the caller's Parent) and an
 // AWS::Lambda::Function segment under it, with Initialization (cold
 // starts), Invocation and Overhead subsegments, handed to X-Ray's

@@ -126,7 +126,6 @@ type Service struct {
 	imageAccess ImageAccess // nil: every repository is readable
 	traces      Traces
 	subnets     vpcref.Network
-	sampler     sampler
 	accountMax  int
 	urlKey      []byte // signs Code.Location URLs
 

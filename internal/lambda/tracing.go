@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/virga/virga/internal/traceheader"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/functions"
-	"github.com/virga/virga/internal/ids"
 )
 
 // Traces is where the segments of traced invocations go: X-Ray's
@@ -19,6 +16,9 @@ import (
 // commit.
 type Traces interface {
 	Record(doc []byte) bool
+	// Sample applies the account's X-Ray sampling rules to a request
+	// nothing upstream decided to trace or not.
+	Sample(req traceheader.SamplingRequest) bool
 }
 
 // invocationTrace is an invocation Lambda traces itself (TracingConfig
@@ -38,8 +38,11 @@ type invocationTrace struct {
 // startTrace begins an invocation's trace, or returns nil when Lambda does
 // not trace it. As TracingConfig documents the modes: PassThrough traces
 // only a request whose upstream tracing header says Sampled=1; Active
-// respects the upstream header's decision and, without one, samples with
-// the default rule (the first request each second, then 5%).
+// respects the upstream header's decision and, without one, applies the
+// account's sampling rules (by default the first request each second,
+// then 5%) with the function's name as ServiceName and
+// AWS::Lambda::Function as ServiceType, and hands a request it does not
+// sample a header that says Sampled=0.
 func (s *Service) startTrace(ctx context.Context, v *version, inv *functions.Invocation) *invocationTrace {
 	if s.traces == nil || v == nil || inv == nil || v.Config.TracingConfig == nil || v.Config.TracingConfig.Mode == nil {
 		return nil
@@ -47,7 +50,13 @@ func (s *Service) startTrace(ctx context.Context, v *version, inv *functions.Inv
 	root, parent, sampled := upstreamTrace(ctx, inv.TraceID)
 	switch *v.Config.TracingConfig.Mode {
 	case "Active":
-		if sampled == "0" || sampled != "1" && !s.sampler.sample(s.clock.Now(), s.ids) {
+		if sampled == "0" {
+			return nil
+		}
+		if sampled != "1" && !s.traces.Sample(traceheader.SamplingRequest{
+			ServiceName: deref(v.Config.FunctionName), ServiceType: "AWS::Lambda::Function", ResourceARN: deref(v.Config.FunctionArn)}) {
+			// The function is told, so that its own SDK records nothing.
+			inv.TraceID = traceheader.With(inv.TraceID, "Sampled", "0")
 			return nil
 		}
 	case "PassThrough":
@@ -106,30 +115,6 @@ type upstreamKey struct{}
 // asynchronous one) the caller's header it was accepted with.
 func withUpstreamTrace(ctx context.Context, header string) context.Context {
 	return context.WithValue(ctx, upstreamKey{}, header)
-}
-
-// sampler is X-Ray's default sampling rule as Lambda applies it to Active
-// functions' requests that come without a decision: a reservoir of one
-// request a second, then a fixed rate of 5%.
-type sampler struct {
-	mu     sync.Mutex
-	second int64
-	used   bool
-}
-
-func (p *sampler) sample(now time.Time, g *ids.Generator) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if sec := now.Unix(); sec != p.second {
-		p.second, p.used = sec, false
-	}
-	if !p.used {
-		p.used = true
-		return true
-	}
-	// 5%: the first two hex digits of a random byte below 13 of 256.
-	b, _ := strconv.ParseUint(g.Hex(1), 16, 8)
-	return b < 13
 }
 
 // finish writes the invocation's segments.

@@ -246,3 +246,17 @@ func FromContext(ctx context.Context) (string, bool) {
 	h, ok := ctx.Value(contextKey{}).(string)
 	return h, ok && h != ""
 }
+
+// SamplingRequest is what an X-Ray sampling rule matches a request on,
+// when a service decides itself whether to trace it (its header carries
+// no Sampled decision).
+type SamplingRequest struct {
+	// ServiceName is the name the service's segment takes (a function's
+	// name); ServiceType its origin (AWS::Lambda::Function).
+	ServiceName, ServiceType string
+	// Host, HTTPMethod and URLPath are the request's, where it is an HTTP
+	// request.
+	Host, HTTPMethod, URLPath string
+	// ResourceARN is the ARN of the resource the request is for.
+	ResourceARN string
+}

@@ -17,6 +17,8 @@
 //   - ECR lifecycle policy tagPatternList and CloudWatch Logs filter
 //     values, space-delimited and JSON ({ $.path = "/api/*" }): '*'
 //     alone; '?' is itself. Flags 0.
+//   - X-Ray sampling rules' ServiceName, Host, URLPath and the rest: '*'
+//     and '?', case ignored. Flags Question|FoldCase.
 //   - S3 CORS rules: '*' alone, at most one per AllowedOrigin or
 //     AllowedHeader; origins compare exactly, header names ignoring
 //     case. Flags 0, FoldCase for headers.

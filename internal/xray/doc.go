@@ -1,13 +1,14 @@
 // Package xray is AWS X-Ray (restJson1, signing name "xray"): segment
 // documents and the traces, summaries and service graphs made of them,
-// groups, the default sampling rule, and the encryption configuration.
+// groups, sampling rules, and the encryption configuration.
 //
 // # What it owns
 //
-// Segment documents, groups and the encryption configuration, in the
-// store under "xray/" (storage.go). A trace is the segments stored under
-// its id; a document is kept as it was sent and read again for every
-// query, so that what BatchGetTraces returns is what was put.
+// Segment documents, groups, sampling rules and the encryption
+// configuration, in the store under "xray/" (storage.go). A trace is the
+// segments stored under its id; a document is kept as it was sent and
+// read again for every query, so that what BatchGetTraces returns is what
+// was put.
 //
 // # Segments in
 //
@@ -80,23 +81,30 @@
 //
 // # Sampling
 //
-// The default rule only, as AWS documents it: reservoir 1 a second, fixed
-// rate 0.05, priority 10000. GetSamplingTargets answers that rule's quota
-// for 10 seconds and keeps the reported statistics in memory for
-// GetSamplingStatisticSummaries.
+// The Default rule (reservoir 1 a second, fixed rate 0.05, priority
+// 10000, as AWS documents it) and up to 25 rules of the account's own,
+// stored like groups; of the Default rule only FixedRate and
+// ReservoirSize change. GetSamplingTargets answers each known rule's
+// whole reservoir and fixed rate for 10 seconds (virga counts one client
+// per rule rather than sharing the reservoir among the SDKs that report)
+// and keeps the reported statistics in memory for
+// GetSamplingStatisticSummaries. Sample (sampler.go) is how virga's own
+// services decide for a request no caller decided for: the first rule by
+// priority, then name, whose globs ('*', '?', case ignored) match the
+// request's ServiceName, ServiceType, Host, HTTPMethod, URLPath and
+// ResourceARN, and which has no Attributes, takes from its reservoir
+// each second and then samples its fixed rate. Lambda's Active tracing
+// and API Gateway's tracing stages use it.
 //
 // # Locks
 //
-// Service.mu guards groups, the encryption configuration and sampling
-// statistics, and is held across their commits. flushMu serializes the
-// writer's batches. Segment writes take neither lock of the other kind.
+// Service.mu guards groups, the encryption configuration, sampling rules,
+// their reservoirs and statistics, and is held across their commits.
+// flushMu serializes the writer's batches. Segment writes take neither lock of the other kind.
 //
 // # Not supported yet
 //
-// Sampling rules other than the default (Create/Update/DeleteSamplingRule
-// are not in the operation table); Insights; resource policies; tags on
-// groups beyond recording them at creation (TagResource and friends);
-// GetTimeSeriesServiceStatistics. UnprocessedTraceSegments' error codes
+// Insights; resource policies; GetTimeSeriesServiceStatistics. UnprocessedTraceSegments' error codes
 // are virga's own (InvalidSegment, SegmentTooLarge): AWS does not document
 // its codes. Subsegments sent on their own are returned by BatchGetTraces
 // as the separate documents they were sent as. GetTraceSummaries' Sampling and SamplingStrategy are accepted and

@@ -18,6 +18,12 @@ var (
 	// ErrRuleLimitExceeded is returned when the number of groups or
 	// sampling rules would exceed its quota.
 	ErrRuleLimitExceeded = apierr.New("RuleLimitExceededException", 400, "")
+	// ErrResourceNotFound is returned for an ARN that names no group or
+	// sampling rule.
+	ErrResourceNotFound = apierr.New("ResourceNotFoundException", 404, "")
+	// ErrTooManyTags is returned when a resource would have more tags
+	// than its quota.
+	ErrTooManyTags = apierr.New("TooManyTagsException", 400, "")
 )
 
 // invalid is InvalidRequestException with a message.

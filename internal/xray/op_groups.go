@@ -50,16 +50,21 @@ func (s *Service) findGroupLocked(name, arn *string) (*groupRecord, error) {
 }
 
 func (s *Service) commitGroup(g *groupRecord, del bool) error {
+	return s.commitJSON(groupKey(s.account, g.Name), g, del)
+}
+
+// commitJSON writes v as JSON at key, or with del deletes the key.
+func (s *Service) commitJSON(key []byte, v any, del bool) error {
 	b := s.store.NewBatch()
 	defer b.Close()
 	if del {
-		b.Delete(groupKey(s.account, g.Name))
+		b.Delete(key)
 	} else {
-		v, err := json.Marshal(g)
+		data, err := json.Marshal(v)
 		if err != nil {
 			return err
 		}
-		b.Set(groupKey(s.account, g.Name), v)
+		b.Set(key, data)
 	}
 	return b.Commit()
 }

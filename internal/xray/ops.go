@@ -15,6 +15,9 @@ func (s *Service) operations() []awsproto.Operation {
 
 		{Name: "GetSamplingRules", HTTP: "POST /GetSamplingRules", Handler: awsproto.Handle(s.getSamplingRules)},
 		{Name: "GetSamplingTargets", HTTP: "POST /SamplingTargets", Handler: awsproto.Handle(s.getSamplingTargets)},
+		{Name: "CreateSamplingRule", HTTP: "POST /CreateSamplingRule", Handler: awsproto.Handle(s.createSamplingRule)},
+		{Name: "UpdateSamplingRule", HTTP: "POST /UpdateSamplingRule", Handler: awsproto.Handle(s.updateSamplingRule)},
+		{Name: "DeleteSamplingRule", HTTP: "POST /DeleteSamplingRule", Handler: awsproto.Handle(s.deleteSamplingRule)},
 		{Name: "GetSamplingStatisticSummaries", HTTP: "POST /SamplingStatisticSummaries", Handler: awsproto.Handle(s.getSamplingStatisticSummaries)},
 
 		{Name: "CreateGroup", HTTP: "POST /CreateGroup", Handler: awsproto.Handle(s.createGroup)},
@@ -22,6 +25,10 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetGroups", HTTP: "POST /Groups", Handler: awsproto.Handle(s.getGroups)},
 		{Name: "UpdateGroup", HTTP: "POST /UpdateGroup", Handler: awsproto.Handle(s.updateGroup)},
 		{Name: "DeleteGroup", HTTP: "POST /DeleteGroup", Handler: awsproto.Handle(s.deleteGroup)},
+
+		{Name: "TagResource", HTTP: "POST /TagResource", Handler: awsproto.Handle(s.tagResource)},
+		{Name: "UntagResource", HTTP: "POST /UntagResource", Handler: awsproto.Handle(s.untagResource)},
+		{Name: "ListTagsForResource", HTTP: "POST /ListTagsForResource", Handler: awsproto.Handle(s.listTagsForResource)},
 
 		{Name: "GetEncryptionConfig", HTTP: "POST /EncryptionConfig", Handler: awsproto.Handle(s.getEncryptionConfig)},
 		{Name: "PutEncryptionConfig", HTTP: "POST /PutEncryptionConfig", Handler: awsproto.Handle(s.putEncryptionConfig)},

@@ -45,13 +45,19 @@ type Service struct {
 	// spans, when set, gets every stored segment as spans (otlp.go).
 	spans SpanSink
 
-	// mu guards the groups, the encryption configuration and the sampling
-	// statistics, and is held across their store commits. Segments are
+	// mu guards the groups, the encryption configuration, the sampling
+	// rules and statistics, and is held across their store commits. Segments are
 	// written without it: each is one key, replaced whole.
 	mu         sync.Mutex
 	groups     map[string]*groupRecord
 	encryption EncryptionConfig
 	sampling   samplingStats
+	// rules are the sampling rules by name, Default among them;
+	// rulesDeleted is when one was last deleted, and reservoirs what
+	// Sample has taken from each rule's reservoir this second.
+	rules        map[string]*ruleRecord
+	rulesDeleted time.Time
+	reservoirs   map[string]*reservoir
 
 	// queue holds segment documents Record accepted and the writer has
 	// not committed yet.
@@ -91,6 +97,9 @@ func New(d Deps) (*Service, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.loadRules(); err != nil {
 		return nil, err
 	}
 	if v, err := s.store.Get(encryptionKey(s.account)); err == nil {

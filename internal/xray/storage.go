@@ -13,6 +13,7 @@ import (
 //
 //	t/TRACE/SEGMENT   segmentRecord (JSON): a segment document as received
 //	g/NAME            groupRecord (JSON)
+//	r/NAME            ruleRecord (JSON): a sampling rule, the Default one once updated
 //	e                 the encryption configuration (JSON)
 //
 // A trace is the segments under its id; a document sent again with the
@@ -38,6 +39,10 @@ func groupKey(account, name string) []byte {
 	return keys.AppendString(rootKey(account, "g"), name)
 }
 
+func ruleKey(account, name string) []byte {
+	return keys.AppendString(rootKey(account, "r"), name)
+}
+
 func encryptionKey(account string) []byte { return rootKey(account, "e") }
 
 // segmentRecord is a segment document as stored, with when it arrived
@@ -57,6 +62,14 @@ type groupRecord struct {
 	InsightsEnabled  bool              `json:",omitempty"`
 	Notifications    bool              `json:",omitempty"`
 	Tags             map[string]string `json:",omitempty"`
+}
+
+// ruleRecord is a sampling rule as stored.
+type ruleRecord struct {
+	Rule       SamplingRule
+	CreatedAt  time.Time
+	ModifiedAt time.Time
+	Tags       map[string]string `json:",omitempty"`
 }
 
 // scan calls f with each value under prefix.

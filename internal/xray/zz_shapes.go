@@ -61,6 +61,17 @@ type CreateGroupResult struct {
 	Group *Group
 }
 
+// CreateSamplingRuleRequest is the CreateSamplingRuleRequest shape of AWS's model.
+type CreateSamplingRuleRequest struct {
+	SamplingRule *SamplingRule `aws:"required"`
+	Tags         []Tag         `aws:"min=0,max=200"`
+}
+
+// CreateSamplingRuleResult is the CreateSamplingRuleResult shape of AWS's model.
+type CreateSamplingRuleResult struct {
+	SamplingRuleRecord *SamplingRuleRecord
+}
+
 // DeleteGroupRequest is the DeleteGroupRequest shape of AWS's model.
 type DeleteGroupRequest struct {
 	GroupName *string `aws:"min=1,max=32"`
@@ -69,6 +80,17 @@ type DeleteGroupRequest struct {
 
 // DeleteGroupResult is the DeleteGroupResult shape of AWS's model.
 type DeleteGroupResult struct {
+}
+
+// DeleteSamplingRuleRequest is the DeleteSamplingRuleRequest shape of AWS's model.
+type DeleteSamplingRuleRequest struct {
+	RuleName *string
+	RuleARN  *string
+}
+
+// DeleteSamplingRuleResult is the DeleteSamplingRuleResult shape of AWS's model.
+type DeleteSamplingRuleResult struct {
+	SamplingRuleRecord *SamplingRuleRecord
 }
 
 // Edge is the Edge shape of AWS's model.
@@ -314,6 +336,18 @@ type InstanceIdDetail struct {
 	Id *string
 }
 
+// ListTagsForResourceRequest is the ListTagsForResourceRequest shape of AWS's model.
+type ListTagsForResourceRequest struct {
+	ResourceARN *string `aws:"required,min=1,max=1011"`
+	NextToken   *string
+}
+
+// ListTagsForResourceResponse is the ListTagsForResourceResponse shape of AWS's model.
+type ListTagsForResourceResponse struct {
+	Tags      []Tag `aws:"min=0,max=200"`
+	NextToken *string
+}
+
 // PutEncryptionConfigRequest is the PutEncryptionConfigRequest shape of AWS's model.
 type PutEncryptionConfigRequest struct {
 	KeyId *string         `aws:"min=1,max=3000"`
@@ -405,6 +439,22 @@ type SamplingRuleRecord struct {
 	ModifiedAt   *time.Time
 }
 
+// SamplingRuleUpdate is the SamplingRuleUpdate shape of AWS's model.
+type SamplingRuleUpdate struct {
+	RuleName      *string `aws:"min=1,max=32"`
+	RuleARN       *string
+	ResourceARN   *string `aws:"max=500"`
+	Priority      *int32
+	FixedRate     *float64
+	ReservoirSize *int32
+	Host          *string           `aws:"max=64"`
+	ServiceName   *string           `aws:"max=64"`
+	ServiceType   *string           `aws:"max=64"`
+	HTTPMethod    *string           `aws:"max=10"`
+	URLPath       *string           `aws:"max=128"`
+	Attributes    map[string]string `aws:"max=5"`
+}
+
 // SamplingStatisticSummary is the SamplingStatisticSummary shape of AWS's model.
 type SamplingStatisticSummary struct {
 	RuleName     *string
@@ -485,6 +535,16 @@ type Tag struct {
 	Value *string `aws:"required,max=256"`
 }
 
+// TagResourceRequest is the TagResourceRequest shape of AWS's model.
+type TagResourceRequest struct {
+	ResourceARN *string `aws:"required,min=1,max=1011"`
+	Tags        []Tag   `aws:"required,min=0,max=200"`
+}
+
+// TagResourceResponse is the TagResourceResponse shape of AWS's model.
+type TagResourceResponse struct {
+}
+
 // TelemetryRecord is the TelemetryRecord shape of AWS's model.
 type TelemetryRecord struct {
 	Timestamp               *time.Time `aws:"required"`
@@ -547,6 +607,16 @@ type UnprocessedTraceSegment struct {
 	Message   *string
 }
 
+// UntagResourceRequest is the UntagResourceRequest shape of AWS's model.
+type UntagResourceRequest struct {
+	ResourceARN *string  `aws:"required,min=1,max=1011"`
+	TagKeys     []string `aws:"required,min=0,max=200"`
+}
+
+// UntagResourceResponse is the UntagResourceResponse shape of AWS's model.
+type UntagResourceResponse struct {
+}
+
 // UpdateGroupRequest is the UpdateGroupRequest shape of AWS's model.
 type UpdateGroupRequest struct {
 	GroupName             *string `aws:"min=1,max=32"`
@@ -558,6 +628,16 @@ type UpdateGroupRequest struct {
 // UpdateGroupResult is the UpdateGroupResult shape of AWS's model.
 type UpdateGroupResult struct {
 	Group *Group
+}
+
+// UpdateSamplingRuleRequest is the UpdateSamplingRuleRequest shape of AWS's model.
+type UpdateSamplingRuleRequest struct {
+	SamplingRuleUpdate *SamplingRuleUpdate `aws:"required"`
+}
+
+// UpdateSamplingRuleResult is the UpdateSamplingRuleResult shape of AWS's model.
+type UpdateSamplingRuleResult struct {
+	SamplingRuleRecord *SamplingRuleRecord
 }
 
 // ValueWithServiceIds is the ValueWithServiceIds shape of AWS's model.
