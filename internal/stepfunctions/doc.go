@@ -74,7 +74,10 @@
 // services in process (the DynamoDB, SQS and SNS ones' results add, as
 // AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
 // lists in AllHttpHeaders, and HttpStatusCode 200 — and
-// SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
+// SdkResponseMetadata {RequestId} to the operation's output; putEvents
+// appends the execution's and the state machine's ARNs to each entry's
+// Resources and fails with EventBridge.FailedEntry, the response as the
+// cause, when an entry fails), arn:aws:states:::states:startExecution
 // (nested executions, below), arn:aws:states:::ecs:runTask (below),
 // arn:aws:states:::apigateway:invoke (a request to a REST or HTTP API's
 // stage through the API Gateway data plane in process, apigateway.go;
