@@ -201,7 +201,8 @@
 // and so can the aws CLI, with scripts/awscli-plugin/virga_no_host_prefix.py;
 // otherwise the endpoint's host name needs a sync- variant that resolves
 // to virga too (an /etc/hosts line naming both), since sync-127.0.0.1
-// resolves nowhere.
+// resolves nowhere. Inside functions, the Python and Node.js runtimes
+// resolve it as the endpoint's host (package bootstraps).
 //
 // Logging (logging.go): an execution logs by the LoggingConfiguration
 // its machine (or version) had when it started, kept in its record.
