@@ -16,7 +16,8 @@ import (
 // integration: each entry's Resources gain the execution's ARN and its
 // state machine's, and a response with failed entries fails the task
 // with EventBridge.FailedEntry, which a Catch sees with the response as
-// its cause.
+// its cause. An entry's Time may be ISO 8601 text, as the context
+// object's times are.
 func TestStepFunctionsPutEventsIntegration(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -25,7 +26,8 @@ func TestStepFunctionsPutEventsIntegration(t *testing.T) {
 	queue := ruleToQueue(t, env, "sfn-put-events", `{"source":["orders.workflow"]}`)
 	def := `{"StartAt":"Emit","States":{
 	  "Emit":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","Parameters":{"Entries":[
-	    {"Source":"orders.workflow","DetailType":"OrderPlaced","Detail":{"orderId.$":"$.id"},"Resources":["arn:aws:s3:::orders"]}]},
+	    {"Source":"orders.workflow","DetailType":"OrderPlaced","Detail":{"orderId.$":"$.id"},"Resources":["arn:aws:s3:::orders"],
+	     "Time":"2024-05-06T07:08:09.123Z"}]},
 	    "ResultPath":"$.sent","Next":"Broken"},
 	  "Broken":{"Type":"Task","Resource":"arn:aws:states:::events:putEvents","Parameters":{"Entries":[
 	    {"Source":"orders.workflow","DetailType":"Bad","Detail":"not json"}]},
@@ -63,6 +65,7 @@ func TestStepFunctionsPutEventsIntegration(t *testing.T) {
 	}
 
 	var ev struct {
+		Time      string            `json:"time"`
 		Resources []string          `json:"resources"`
 		Detail    map[string]string `json:"detail"`
 	}
@@ -71,7 +74,7 @@ func TestStepFunctionsPutEventsIntegration(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"arn:aws:s3:::orders", aws.ToString(run.ExecutionArn), aws.ToString(m.StateMachineArn)}
-	if !slices.Equal(ev.Resources, want) || ev.Detail["orderId"] != "o-1" {
-		t.Errorf("event resources %q detail %v, want %q", ev.Resources, ev.Detail, want)
+	if !slices.Equal(ev.Resources, want) || ev.Detail["orderId"] != "o-1" || ev.Time != "2024-05-06T07:08:09Z" {
+		t.Errorf("event time %s resources %q detail %v, want %q", ev.Time, ev.Resources, ev.Detail, want)
 	}
 }

@@ -77,7 +77,8 @@
 // SdkResponseMetadata {RequestId} to the operation's output; putEvents
 // appends the execution's and the state machine's ARNs to each entry's
 // Resources and fails with EventBridge.FailedEntry, the response as the
-// cause, when an entry fails), arn:aws:states:::states:startExecution
+// cause, when an entry fails; an entry's Time may be ISO 8601 text, as
+// $$.State.EnteredTime is), arn:aws:states:::states:startExecution
 // (nested executions, below), arn:aws:states:::ecs:runTask (below),
 // arn:aws:states:::apigateway:invoke (a request to a REST or HTTP API's
 // stage through the API Gateway data plane in process, apigateway.go;

@@ -329,7 +329,8 @@ func (x *execEnv) withExecutionResources(p map[string]any) map[string]any {
 
 // stringified turns the JSON objects Step Functions lets a state give
 // for text fields (SQS's MessageBody, SNS's Message, EventBridge's
-// Detail) into their JSON text, as the integrations do.
+// Detail) into their JSON text, as the integrations do, and an
+// EventBridge entry's Time given as ISO 8601 text into the API's seconds.
 func stringified(svc string, p map[string]any) map[string]any {
 	fix := func(m map[string]any, field string) {
 		if v, ok := m[field]; ok {
@@ -357,6 +358,14 @@ func stringified(svc string, p map[string]any) map[string]any {
 						c[k] = v
 					}
 					fix(c, "Detail")
+					// Time may be ISO 8601 text, as the context object's
+					// times ($$.State.EnteredTime) are; the API takes
+					// seconds since the epoch.
+					if text, ok := c["Time"].(string); ok {
+						if t, err := time.Parse(time.RFC3339Nano, text); err == nil {
+							c["Time"] = json.Number(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64))
+						}
+					}
 					fixed[i] = c
 				} else {
 					fixed[i] = e
