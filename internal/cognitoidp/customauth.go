@@ -29,6 +29,9 @@ type customChallenge struct {
 	results  []challengeResult
 	private  map[string]any
 	metadata string
+	// notFound: the name matched no user, and the client's
+	// PreventUserExistenceErrors hides it (see customAuthStart).
+	notFound bool
 }
 
 // msgNoCustomTrigger is Cognito's answer to CUSTOM_AUTH in a pool
@@ -36,13 +39,29 @@ type customChallenge struct {
 const msgNoCustomTrigger = "Custom auth lambda trigger is not configured for the user pool."
 
 // customAuthStart starts CUSTOM_AUTH for the user r names: the
-// PreAuthentication trigger, then the first round of challenges.
+// PreAuthentication trigger, then the first round of challenges. A name
+// that matches no user, through a client whose PreventUserExistenceErrors
+// is ENABLED, goes through the same rounds with the triggers' userNotFound
+// set and no attributes, so that the app cannot tell; it never gets
+// tokens.
 func (s *Service) customAuthStart(r authRequest, name string) (*AdminInitiateAuthResponse, error) {
 	if deref(r.pool.Config.LambdaConfig.DefineAuthChallenge) == "" {
 		return nil, ErrInvalidParameter.WithMessage(msgNoCustomTrigger)
 	}
 	if _, ok := r.params["SRP_A"]; ok {
 		return nil, ErrInvalidParameter.WithMessage("SRP_A in a custom authentication flow is not supported by virga")
+	}
+	if deref(r.client.Config.PreventUserExistenceErrors) == "ENABLED" {
+		if err := checkSecretHash(&r.client.Config, name, r.params["SECRET_HASH"]); err != nil {
+			return nil, err
+		}
+		found, err := s.findUser(r.pool, name)
+		if err != nil {
+			return nil, err
+		}
+		if found == nil {
+			return s.customRound(r.pool, r.client, unknownUser(name), nil, true)
+		}
 	}
 	u, err := s.signingInUser(r, name)
 	if err != nil {
@@ -54,18 +73,33 @@ func (s *Service) customAuthStart(r authRequest, name string) (*AdminInitiateAut
 	if err := s.preAuthentication(r.pool, r.client, u); err != nil {
 		return nil, err
 	}
-	return s.customRound(r.pool, r.client, u, nil)
+	return s.customRound(r.pool, r.client, u, nil, false)
+}
+
+// unknownUser stands for a name that matches no user in a custom sign-in
+// that hides it: the name, and no attributes.
+func unknownUser(name string) *user {
+	return &user{Username: name, Attributes: map[string]string{}}
+}
+
+// challengeAttributes are the userAttributes of the challenge triggers'
+// requests: none for an unknown user.
+func challengeAttributes(u *user, notFound bool) map[string]any {
+	if notFound {
+		return map[string]any{}
+	}
+	return triggerAttributes(u)
 }
 
 // customRound asks DefineAuthChallenge what follows the challenges
 // answered so far: tokens, a failed sign-in, or a new challenge, which
 // CreateAuthChallenge makes and a new session remembers.
-func (s *Service) customRound(p *pool, c *client, u *user, results []challengeResult) (*AdminInitiateAuthResponse, error) {
+func (s *Service) customRound(p *pool, c *client, u *user, results []challengeResult, notFound bool) (*AdminInitiateAuthResponse, error) {
 	lc := p.Config.LambdaConfig
 	clientID := deref(c.Config.ClientId)
 	answered := append([]challengeResult{}, results...)
 	define, err := s.trigger(context.Background(), p, "DefineAuthChallenge", deref(lc.DefineAuthChallenge), "DefineAuthChallenge_Authentication",
-		u.Username, clientID, map[string]any{"userAttributes": triggerAttributes(u), "session": answered, "clientMetadata": map[string]any{}, "userNotFound": false})
+		u.Username, clientID, map[string]any{"userAttributes": challengeAttributes(u, notFound), "session": answered, "clientMetadata": map[string]any{}, "userNotFound": notFound})
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +107,7 @@ func (s *Service) customRound(p *pool, c *client, u *user, results []challengeRe
 		return nil, ErrInvalidParameter.WithMessage(msgNoCustomTrigger)
 	}
 	switch {
-	case flagOf(define, "failAuthentication"):
+	case flagOf(define, "failAuthentication"), notFound && flagOf(define, "issueTokens"):
 		return nil, ErrNotAuthorized.WithMessage(msgIncorrectCredentials)
 	case flagOf(define, "issueTokens"):
 		return s.finishSignIn(p, c, u)
@@ -90,7 +124,7 @@ func (s *Service) customRound(p *pool, c *client, u *user, results []challengeRe
 		return nil, ErrInvalidParameter.WithMessage(msgNoCustomTrigger)
 	}
 	created, err := s.trigger(context.Background(), p, "CreateAuthChallenge", fn, "CreateAuthChallenge_Authentication", u.Username, clientID,
-		map[string]any{"userAttributes": triggerAttributes(u), "challengeName": name, "session": answered, "clientMetadata": map[string]any{}, "userNotFound": false})
+		map[string]any{"userAttributes": challengeAttributes(u, notFound), "challengeName": name, "session": answered, "clientMetadata": map[string]any{}, "userNotFound": notFound})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +137,7 @@ func (s *Service) customRound(p *pool, c *client, u *user, results []challengeRe
 	params["USERNAME"] = u.Username
 	private, _ := created["privateChallengeParameters"].(map[string]any)
 	metadata, _ := created["challengeMetadata"].(string)
-	token := s.openSession(p, c, u, name, &customChallenge{results: answered, private: private, metadata: metadata})
+	token := s.openSession(p, c, u, name, &customChallenge{results: answered, private: private, metadata: metadata, notFound: notFound})
 	return &AdminInitiateAuthResponse{ChallengeName: ptr(ChallengeNameType(name)), Session: &token, ChallengeParameters: params}, nil
 }
 
@@ -136,9 +170,13 @@ func (s *Service) customAnswer(p *pool, c *client, token string, resp map[string
 	if err := checkSecretHash(&c.Config, resp["USERNAME"], resp["SECRET_HASH"]); err != nil {
 		return nil, err
 	}
+	notFound := sess.custom.notFound
 	u, err := s.findUser(p, resp["USERNAME"])
 	if err != nil {
 		return nil, err
+	}
+	if notFound && u == nil && resp["USERNAME"] == sess.username {
+		u = unknownUser(sess.username)
 	}
 	if u == nil || u.Username != sess.username {
 		return nil, ErrNotAuthorized.WithMessage("Invalid session for the user.")
@@ -154,12 +192,12 @@ func (s *Service) customAnswer(p *pool, c *client, token string, resp map[string
 		private = map[string]any{}
 	}
 	verdict, err := s.trigger(context.Background(), p, "VerifyAuthChallengeResponse", fn, "VerifyAuthChallengeResponse_Authentication",
-		u.Username, deref(c.Config.ClientId), map[string]any{"userAttributes": triggerAttributes(u), "privateChallengeParameters": private,
-			"challengeAnswer": resp["ANSWER"], "clientMetadata": map[string]any{}, "userNotFound": false})
+		u.Username, deref(c.Config.ClientId), map[string]any{"userAttributes": challengeAttributes(u, notFound), "privateChallengeParameters": private,
+			"challengeAnswer": resp["ANSWER"], "clientMetadata": map[string]any{}, "userNotFound": notFound})
 	if err != nil {
 		return nil, err
 	}
 	results := append(sess.custom.results, challengeResult{ChallengeName: sess.challenge,
 		ChallengeResult: flagOf(verdict, "answerCorrect"), ChallengeMetadata: sess.custom.metadata})
-	return s.customRound(p, c, u, results)
+	return s.customRound(p, c, u, results, notFound)
 }

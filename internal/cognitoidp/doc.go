@@ -152,8 +152,8 @@
 // Not supported: USER_AUTH answers InvalidParameterException, and so do
 // SRP_A in CUSTOM_AUTH and challenges other than CUSTOM_CHALLENGE named by
 // DefineAuthChallenge (PASSWORD_VERIFIER, SMS_MFA); with
-// PreventUserExistenceErrors, CUSTOM_AUTH for an unknown user answers
-// NotAuthorized at once instead of running the triggers with userNotFound; users made before SRP verifiers were kept
+// PreventUserExistenceErrors, CUSTOM_AUTH for an unknown user runs the
+// challenge triggers with userNotFound but not PreAuthentication; users made before SRP verifiers were kept
 // cannot use USER_SRP_AUTH until their password is set again; the
 // TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
 // clock; MFA; the other Lambda triggers (CustomMessage, user migration, custom senders) are stored and not run, PreSignUp does not

@@ -61,7 +61,8 @@ Resources:
             s = event['request']['session']
             code = '4%d%d%d' % (len(s), len(s), len(s))
             event['response'] = {
-                'publicChallengeParameters': {'phone': event['request']['userAttributes']['phone_number'], 'session': json.dumps(s)},
+                'publicChallengeParameters': {'phone': event['request']['userAttributes'].get('phone_number', ''), 'session': json.dumps(s),
+                                              'notFound': str(event['request']['userNotFound'])},
                 'privateChallengeParameters': {'code': code},
                 'challengeMetadata': 'CODE-' + code}
             return event
@@ -95,6 +96,12 @@ Resources:
       UserPoolId: !Ref Users
       GenerateSecret: false
       ExplicitAuthFlows: [CUSTOM_AUTH_FLOW_ONLY]
+  HidingClient:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Users
+      ExplicitAuthFlows: [ALLOW_CUSTOM_AUTH]
+      PreventUserExistenceErrors: ENABLED
   Plain:
     Type: AWS::Cognito::UserPool
   PlainClient:
@@ -107,6 +114,8 @@ Outputs:
     Value: !Ref Users
   ClientId:
     Value: !Ref Client
+  HidingClientId:
+    Value: !Ref HidingClient
   PlainPoolId:
     Value: !Ref Plain
   PlainClientId:
@@ -116,7 +125,9 @@ Outputs:
 // TestCognitoCustomAuthFlow signs a user in with CUSTOM_AUTH: the
 // challenge triggers run in their order with the session of answers so
 // far, a wrong answer earns a new challenge, a right one tokens, and
-// DefineAuthChallenge's failAuthentication ends the sign-in.
+// DefineAuthChallenge's failAuthentication ends the sign-in. With
+// PreventUserExistenceErrors, an unknown user gets challenges too (the
+// triggers see userNotFound) but never tokens.
 func TestCognitoCustomAuthFlow(t *testing.T) {
 	t.Parallel()
 	e2e.RequireTool(t, e2e.AWSCLI)
@@ -193,6 +204,26 @@ func TestCognitoCustomAuthFlow(t *testing.T) {
 		if got := expectAPIError(t, err, "NotAuthorizedException", 400); got.Message != "Incorrect username or password." {
 			t.Errorf("third wrong answer: %q", got.Message)
 		}
+	}
+
+	// An unknown user: UserNotFound, or, through a client that hides
+	// users' existence, challenges whose right answer still fails.
+	_, err = c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &clientID, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "+15555550999"}})
+	expectAPIError(t, err, "UserNotFoundException", 400)
+	hiding := outs["HidingClientId"]
+	ghost, err := c.InitiateAuth(ctx, &cip.InitiateAuthInput{ClientId: &hiding, AuthFlow: types.AuthFlowTypeCustomAuth,
+		AuthParameters: map[string]string{"USERNAME": "+15555550999"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ghost.ChallengeName != types.ChallengeNameTypeCustomChallenge || ghost.ChallengeParameters["notFound"] != "True" || ghost.ChallengeParameters["phone"] != "" {
+		t.Fatalf("unknown user through the hiding client: %s %v", ghost.ChallengeName, ghost.ChallengeParameters)
+	}
+	_, err = c.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ClientId: &hiding, ChallengeName: types.ChallengeNameTypeCustomChallenge,
+		Session: ghost.Session, ChallengeResponses: map[string]string{"USERNAME": ghost.ChallengeParameters["USERNAME"], "ANSWER": "4000"}})
+	if got := expectAPIError(t, err, "NotAuthorizedException", 400); got.Message != "Incorrect username or password." {
+		t.Errorf("unknown user's right answer: %q", got.Message)
 	}
 
 	// A pool without the challenge triggers refuses the flow.
