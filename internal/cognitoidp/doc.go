@@ -135,6 +135,11 @@
 // (version 1 events: ID token claims added or suppressed, groups, roles
 // and the preferred role overridden) run through Deps.Functions; a failing function is
 // UserLambdaValidationException ("PreSignUp failed with error MESSAGE.").
+// CUSTOM_AUTH (customauth.go) runs PreAuthentication, then
+// DefineAuthChallenge, CreateAuthChallenge and VerifyAuthChallengeResponse
+// in rounds until DefineAuthChallenge issues tokens or fails the
+// sign-in; each CUSTOM_CHALLENGE gets a new session, which keeps the
+// answers so far and the private challenge parameters in memory.
 //
 // Concurrency: Service.mu serializes read-modify-write of pools, clients,
 // users, groups, domains and resource servers and guards sessions, SRP
@@ -144,12 +149,14 @@
 // function may call Cognito back; it is never held while calling another
 // service.
 //
-// Not supported: CUSTOM_AUTH and USER_AUTH answer
-// InvalidParameterException; users made before SRP verifiers were kept
+// Not supported: USER_AUTH answers InvalidParameterException, and so do
+// SRP_A in CUSTOM_AUTH and challenges other than CUSTOM_CHALLENGE named by
+// DefineAuthChallenge (PASSWORD_VERIFIER, SMS_MFA); with
+// PreventUserExistenceErrors, CUSTOM_AUTH for an unknown user runs the
+// challenge triggers with userNotFound but not PreAuthentication; users made before SRP verifiers were kept
 // cannot use USER_SRP_AUTH until their password is set again; the
 // TIMESTAMP of a PASSWORD_VERIFIER answer is not checked against the
-// clock; MFA; the other Lambda triggers (CustomMessage, custom auth
-// challenges, user migration, custom senders) are stored and not run, PreSignUp does not
+// clock; MFA; the other Lambda triggers (CustomMessage, user migration, custom senders) are stored and not run, PreSignUp does not
 // run for AdminCreateUser, and PreTokenGeneration's version 2 (access
 // token claims) is not honoured; sending messages (codes and temporary
 // passwords are logged); VerifyUserAttribute and

@@ -17,6 +17,8 @@ type session struct {
 	pool, client, username string
 	challenge              string
 	expires                time.Time
+	// custom is a CUSTOM_CHALLENGE's state (customauth.go).
+	custom *customChallenge
 }
 
 // maxRevoked bounds the sessions a user's record remembers as revoked.
@@ -42,9 +44,9 @@ func (s *Service) initiateAuth(_ context.Context, in *InitiateAuthRequest) (*Ini
 	}
 	flow := string(deref(in.AuthFlow))
 	switch flow {
-	case "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH":
-	case "CUSTOM_AUTH", "USER_AUTH":
-		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH or USER_PASSWORD_AUTH")
+	case "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH", "CUSTOM_AUTH":
+	case "USER_AUTH":
+		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH, USER_PASSWORD_AUTH or CUSTOM_AUTH")
 	default:
 		return nil, ErrInvalidParameter.WithMessage("Initiate Auth method not supported.")
 	}
@@ -69,9 +71,9 @@ func (s *Service) adminInitiateAuth(_ context.Context, in *AdminInitiateAuthRequ
 	}
 	flow := string(deref(in.AuthFlow))
 	switch flow {
-	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH":
-	case "CUSTOM_AUTH", "USER_AUTH":
-		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH or ADMIN_USER_PASSWORD_AUTH")
+	case "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "USER_SRP_AUTH", "CUSTOM_AUTH":
+	case "USER_AUTH":
+		return nil, ErrInvalidParameter.WithMessage(flow + " is not supported by virga; use USER_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH or CUSTOM_AUTH")
 	default:
 		return nil, ErrInvalidParameter.WithMessage("Initiate Auth method not supported.")
 	}
@@ -91,8 +93,11 @@ func (s *Service) authenticate(r authRequest) (*AdminInitiateAuthResponse, error
 	if name == "" {
 		return nil, ErrInvalidParameter.WithMessage("Missing required parameter USERNAME")
 	}
-	if r.flow == "USER_SRP_AUTH" {
+	switch r.flow {
+	case "USER_SRP_AUTH":
 		return s.srpChallenge(r, name)
+	case "CUSTOM_AUTH":
+		return s.customAuthStart(r, name)
 	}
 	if pw == "" {
 		return nil, ErrInvalidParameter.WithMessage("Missing required parameter PASSWORD")
@@ -133,20 +138,28 @@ func (s *Service) newPasswordChallenge(r authRequest, u *user) (*AdminInitiateAu
 		}
 	}
 	rb, _ := json.Marshal(append([]string{}, required...))
-	token := s.randomString(sessionLength, alnum)
-	minutes := int(deref(r.client.Config.AuthSessionValidity))
-	if minutes == 0 {
-		minutes = 3
-	}
-	s.sessions[token] = &session{pool: deref(r.pool.Config.Id), client: deref(r.client.Config.ClientId), username: u.Username,
-		challenge: "NEW_PASSWORD_REQUIRED", expires: s.clock.Now().Add(time.Duration(minutes) * time.Minute)}
-	s.dropExpiredSessions()
+	token := s.openSession(r.pool, r.client, u, "NEW_PASSWORD_REQUIRED", nil)
 	return &AdminInitiateAuthResponse{ChallengeName: ptr(ChallengeNameType("NEW_PASSWORD_REQUIRED")), Session: &token,
 		ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.Username, "requiredAttributes": string(rb), "userAttributes": string(ab)}}, nil
 }
 
 // sessionLength is the length of a challenge's session string.
 const sessionLength = 180
+
+// openSession remembers a challenge issued to u and returns its session
+// string, good for the client's AuthSessionValidity (three minutes by
+// default).
+func (s *Service) openSession(p *pool, c *client, u *user, challenge string, custom *customChallenge) string {
+	token := s.randomString(sessionLength, alnum)
+	minutes := int(deref(c.Config.AuthSessionValidity))
+	if minutes == 0 {
+		minutes = 3
+	}
+	s.dropExpiredSessions()
+	s.sessions[token] = &session{pool: deref(p.Config.Id), client: deref(c.Config.ClientId), username: u.Username,
+		challenge: challenge, expires: s.clock.Now().Add(time.Duration(minutes) * time.Minute), custom: custom}
+	return token
+}
 
 func (s *Service) dropExpiredSessions() {
 	now := s.clock.Now()
@@ -191,12 +204,14 @@ func (s *Service) adminRespondToAuthChallenge(_ context.Context, in *AdminRespon
 		ChallengeParameters: res.ChallengeParameters, AuthenticationResult: res.AuthenticationResult}, nil
 }
 
-// respond answers a PASSWORD_VERIFIER or NEW_PASSWORD_REQUIRED
-// challenge.
+// respond answers a PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED or
+// CUSTOM_CHALLENGE challenge.
 func (s *Service) respond(p *pool, c *client, challenge, token string, resp map[string]string) (*AdminInitiateAuthResponse, error) {
 	switch challenge {
 	case "PASSWORD_VERIFIER":
 		return s.passwordVerifier(p, c, resp)
+	case "CUSTOM_CHALLENGE":
+		return s.customAnswer(p, c, token, resp)
 	case "NEW_PASSWORD_REQUIRED":
 	default:
 		return nil, ErrInvalidParameter.WithMessage(challenge + " is not supported by virga")
@@ -745,6 +760,12 @@ func (s *Service) signIn(p *pool, c *client, u *user) (*AdminInitiateAuthRespons
 	if err := s.preAuthentication(p, c, u); err != nil {
 		return nil, err
 	}
+	return s.finishSignIn(p, c, u)
+}
+
+// finishSignIn issues the tokens of a sign-in the PreAuthentication
+// trigger let through, then runs the PostAuthentication trigger.
+func (s *Service) finishSignIn(p *pool, c *client, u *user) (*AdminInitiateAuthResponse, error) {
 	res, err := s.issue(p, c, u, s.clock.Now().Unix(), "", true, "TokenGeneration_Authentication")
 	if err != nil {
 		return nil, err

@@ -15,7 +15,9 @@ import (
 // PreSignUp (SignUp), PostConfirmation (ConfirmSignUp,
 // AdminConfirmSignUp, ConfirmForgotPassword) and PreTokenGeneration
 // (version 1: claims added to or suppressed from the ID token, groups
-// overridden); the others are stored and not run.
+// overridden), PreAuthentication and PostAuthentication, and the
+// custom authentication challenge triggers (customauth.go); the others
+// are stored and not run.
 
 // Functions runs Lambda triggers.
 type Functions interface {

@@ -74,7 +74,11 @@
 // services in process (the DynamoDB, SQS and SNS ones' results add, as
 // AWS's do, the SDK's SdkHttpMetadata — the response's headers, also as
 // lists in AllHttpHeaders, and HttpStatusCode 200 — and
-// SdkResponseMetadata {RequestId} to the operation's output), arn:aws:states:::states:startExecution
+// SdkResponseMetadata {RequestId} to the operation's output; putEvents
+// appends the execution's and the state machine's ARNs to each entry's
+// Resources and fails with EventBridge.FailedEntry, the response as the
+// cause, when an entry fails; an entry's Time may be ISO 8601 text, as
+// $$.State.EnteredTime is), arn:aws:states:::states:startExecution
 // (nested executions, below), arn:aws:states:::ecs:runTask (below),
 // arn:aws:states:::apigateway:invoke (a request to a REST or HTTP API's
 // stage through the API Gateway data plane in process, apigateway.go;
@@ -198,7 +202,8 @@
 // and so can the aws CLI, with scripts/awscli-plugin/virga_no_host_prefix.py;
 // otherwise the endpoint's host name needs a sync- variant that resolves
 // to virga too (an /etc/hosts line naming both), since sync-127.0.0.1
-// resolves nowhere.
+// resolves nowhere. Inside functions, the Python and Node.js runtimes
+// resolve it as the endpoint's host (package bootstraps).
 //
 // Logging (logging.go): an execution logs by the LoggingConfiguration
 // its machine (or version) had when it started, kept in its record.

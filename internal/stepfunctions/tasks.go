@@ -248,12 +248,21 @@ func (x *execEnv) invoke(ctx context.Context, c *asl.TaskCall) (any, error) {
 		return nil, &asl.Failure{Name: asl.ErrRuntime, Cause: "The parameters of " + c.Resource + " must be a JSON object"}
 	}
 	params = stringified(svc, params)
+	if svc == "events" {
+		params = x.withExecutionResources(params)
+	}
 	out, err := x.callIntegration(ctx, in.service, in.op, params)
 	if err != nil {
 		if ae := apierr.As(err); ae != nil {
 			return nil, in.failure(ae, x.s.ids.UUID())
 		}
 		return nil, &asl.Failure{Name: in.errPrefix + "SdkClientException", Cause: err.Error()}
+	}
+	if n, ok := out["FailedEntryCount"]; ok && svc == "events" && fmt.Sprint(n) != "0" {
+		// "If the response from PutEvents contains a non-zero
+		// FailedEntryCount then the Task state fails with the error
+		// EventBridge.FailedEntry", the response telling which.
+		return nil, &asl.Failure{Name: "EventBridge.FailedEntry", Cause: asl.Encode(out)}
 	}
 	if in.wire != nil {
 		out = x.withSDKMetadata(out, in.wire)
@@ -300,9 +309,28 @@ func (x *execEnv) withSDKMetadata(out map[string]any, w *wireFormat) map[string]
 	return res
 }
 
+// withExecutionResources appends the execution's ARN and its state
+// machine's to the Resources of each of a putEvents task's entries
+// (which stringified has already copied), as the optimized EventBridge
+// integration does, so that rules and targets can tell which workflow
+// sent an event.
+func (x *execEnv) withExecutionResources(p map[string]any) map[string]any {
+	entries, _ := p["Entries"].([]any)
+	for _, e := range entries {
+		m, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		own, _ := m["Resources"].([]any)
+		m["Resources"] = append(append([]any{}, own...), x.r.exec.ARN, x.r.exec.MachineARN)
+	}
+	return p
+}
+
 // stringified turns the JSON objects Step Functions lets a state give
 // for text fields (SQS's MessageBody, SNS's Message, EventBridge's
-// Detail) into their JSON text, as the integrations do.
+// Detail) into their JSON text, as the integrations do, and an
+// EventBridge entry's Time given as ISO 8601 text into the API's seconds.
 func stringified(svc string, p map[string]any) map[string]any {
 	fix := func(m map[string]any, field string) {
 		if v, ok := m[field]; ok {
@@ -330,6 +358,14 @@ func stringified(svc string, p map[string]any) map[string]any {
 						c[k] = v
 					}
 					fix(c, "Detail")
+					// Time may be ISO 8601 text, as the context object's
+					// times ($$.State.EnteredTime) are; the API takes
+					// seconds since the epoch.
+					if text, ok := c["Time"].(string); ok {
+						if t, err := time.Parse(time.RFC3339Nano, text); err == nil {
+							c["Time"] = json.Number(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64))
+						}
+					}
 					fixed[i] = c
 				} else {
 					fixed[i] = e

@@ -114,7 +114,11 @@
 // client use; not dns.promises or dns.resolve). Names the system
 // resolves keep its answer. This is what lets a function that runs as a
 // plain process, without a sandbox's /etc/hosts, reach virga at a
-// WebSocket event's domainName (ID.execute-api.localhost:PORT).
+// WebSocket event's domainName (ID.execute-api.localhost:PORT). Both
+// also resolve AWS_ENDPOINT_URL's host with a host prefix the SDKs put
+// before it for some operations (sync- for Step Functions'
+// StartSyncExecution, stream- for CloudWatch Logs' StartLiveTail) as
+// that host, without asking DNS: sync-127.0.0.1 is virga.
 //
 // virga's own URLs over HTTPS without their port: the Node.js runtime's
 // https.request and https.get send a request given as options for a

@@ -12,7 +12,8 @@
 // ItemProcessor or Iterator); input and output processing (InputPath,
 // Parameters with ".$" fields and the context object "$$",
 // ResultSelector, ResultPath, OutputPath, null paths); Retry
-// (ErrorEquals with States.ALL and States.TaskFailed as wildcards,
+// (ErrorEquals with States.ALL and States.TaskFailed as wildcards and
+// States.Timeout naming States.HeartbeatTimeout too,
 // IntervalSeconds, MaxAttempts, BackoffRate, MaxDelaySeconds,
 // JitterStrategy) and Catch; Task TimeoutSeconds/HeartbeatSeconds and
 // their *Path forms; the intrinsic functions of the JSONPath query

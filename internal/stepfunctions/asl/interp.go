@@ -49,16 +49,24 @@ func (f *Failure) Error() string { return f.Name + ": " + f.Cause }
 
 // matches reports whether an ErrorEquals list names err. States.ALL
 // matches every error but States.Runtime and States.DataLimitExceeded;
-// States.TaskFailed every error but States.Timeout (and those two).
+// States.TaskFailed every error but the timeouts (and those two).
+// States.Timeout names a heartbeat timeout too: a task "failed to send a
+// heartbeat for a period longer than the HeartbeatSeconds value" is one
+// of its two cases, and States.HeartbeatTimeout, which came later, names
+// that case alone, so catchers written for States.Timeout (a callback
+// task whose worker went quiet) still catch it.
 func matches(list []string, err string) bool {
 	terminal := err == ErrRuntime || err == ErrDataLimitExceeded
+	timeout := err == ErrTimeout || err == ErrHeartbeatTimeout
 	for _, e := range list {
 		switch {
 		case e == err:
 			return true
 		case e == ErrALL && !terminal:
 			return true
-		case e == ErrTaskFailed && !terminal && err != ErrTimeout:
+		case e == ErrTimeout && timeout:
+			return true
+		case e == ErrTaskFailed && !terminal && !timeout:
 			return true
 		}
 	}

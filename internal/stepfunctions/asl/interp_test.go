@@ -203,9 +203,22 @@ func TestRetryAndCatch(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "States.Runtime") {
 		t.Errorf("err = %v, want States.Runtime", err)
 	}
-	// States.TaskFailed does not match States.Timeout.
-	if matches([]string{ErrTaskFailed}, ErrTimeout) || !matches([]string{ErrTaskFailed}, "Lambda.Unknown") || matches([]string{ErrALL}, ErrRuntime) {
-		t.Error("matches")
+	for _, tc := range []struct {
+		equals, err string
+		want        bool
+	}{
+		{ErrTaskFailed, ErrTimeout, false}, // States.TaskFailed does not match the timeouts
+		{ErrTaskFailed, ErrHeartbeatTimeout, false},
+		{ErrTaskFailed, "Lambda.Unknown", true},
+		{ErrALL, ErrRuntime, false},
+		{ErrALL, ErrHeartbeatTimeout, true},
+		{ErrTimeout, ErrHeartbeatTimeout, true}, // a heartbeat timeout is a timeout
+		{ErrHeartbeatTimeout, ErrTimeout, false},
+		{ErrHeartbeatTimeout, ErrHeartbeatTimeout, true},
+	} {
+		if got := matches([]string{tc.equals}, tc.err); got != tc.want {
+			t.Errorf("matches([%s], %s) = %v, want %v", tc.equals, tc.err, got, tc.want)
+		}
 	}
 }
 

@@ -258,15 +258,30 @@ if (process.env.AWS_ENDPOINT_URL) {
 // resolve to loopback, as RFC 6761 (section 6.3) asks of resolver
 // libraries: virga's host names (a WebSocket event's domainName,
 // ID.execute-api.localhost:PORT) in functions that run without a
-// sandbox's /etc/hosts. Any name the system resolves keeps its answer.
+// sandbox's /etc/hosts; any such name the system resolves keeps its
+// answer. The endpoint's host with one of the host prefixes the SDKs put
+// before it for some operations (the models' hostPrefix: Step Functions'
+// StartSyncExecution goes to sync-HOST, CloudWatch Logs' StartLiveTail
+// to stream-HOST) is virga's too: it resolves as the endpoint's host,
+// without asking DNS.
 {
   const realLookup = dns.lookup;
+  let endpointHost = '';
+  try {
+    endpointHost = new URL(process.env.AWS_ENDPOINT_URL || '').hostname.toLowerCase();
+  } catch {}
+  const prefixed = endpointHost && !endpointHost.startsWith('[') ? ['sync-', 'stream-'].map((p) => p + endpointHost) : [];
   dns.lookup = function lookup(hostname, options, callback) {
     if (typeof options === 'function') {
       callback = options;
       options = {};
     }
     const opts = typeof options === 'number' ? { family: options } : options || {};
+    const name = typeof hostname === 'string' ? hostname.toLowerCase().replace(/\.$/, '') : '';
+    if (name && prefixed.includes(name)) {
+      realLookup.call(dns, endpointHost, options, callback);
+      return;
+    }
     realLookup.call(dns, hostname, options, (err, ...answer) => {
       if (!err || typeof hostname !== 'string' || !/\.localhost\.?$/i.test(hostname)) {
         callback(err, ...answer);

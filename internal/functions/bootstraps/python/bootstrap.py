@@ -426,19 +426,42 @@ def _patch_create_client(module):
     module.Session.create_client = create_client
 
 
+# _HOST_PREFIXES are what the SDKs put before the endpoint's host for
+# some operations (the models' hostPrefix): Step Functions'
+# StartSyncExecution goes to sync-HOST, CloudWatch Logs' StartLiveTail
+# to stream-HOST.
+_HOST_PREFIXES = ("sync-", "stream-")
+
+
+def _endpoint_host():
+    """The host of AWS_ENDPOINT_URL, lower case, without its port."""
+    url = os.environ.get("AWS_ENDPOINT_URL", "")
+    host = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1]
+    if host.startswith("["):
+        return ""
+    return host.split(":", 1)[0].lower()
+
+
 def _resolve_localhost():
     """Names under .localhost that the system's resolver does not know
     resolve to loopback, as RFC 6761 (section 6.3) asks of resolver
     libraries: virga's host names (a WebSocket event's domainName,
     ID.execute-api.localhost:PORT) in functions that run without a
-    sandbox's /etc/hosts. Any name the system resolves keeps its answer."""
+    sandbox's /etc/hosts; any such name the system resolves keeps its
+    answer. The endpoint's host with an SDK's host prefix
+    (sync-127.0.0.1, where boto3 sends StartSyncExecution) is virga's
+    too: it resolves as the endpoint's host, without asking DNS."""
     real = socket.getaddrinfo
+    endpoint = _endpoint_host()
+    prefixed = {p + endpoint for p in _HOST_PREFIXES} if endpoint else set()
 
     def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        name = host.decode("ascii", "replace") if isinstance(host, bytes) else host
+        if isinstance(name, str) and name.lower().rstrip(".") in prefixed:
+            return real(endpoint, port, family, type, proto, flags)
         try:
             return real(host, port, family, type, proto, flags)
         except socket.gaierror:
-            name = host.decode("ascii", "replace") if isinstance(host, bytes) else host
             if not isinstance(name, str) or not name.lower().rstrip(".").endswith(".localhost"):
                 raise
             loopback = "::1" if family == socket.AF_INET6 else "127.0.0.1"
