@@ -154,9 +154,10 @@ func (s *Service) publish(ctx context.Context, in *PublishInput) (*PublishRespon
 	}
 	e := publishEntry{Message: in.Message, Subject: in.Subject, MessageStructure: in.MessageStructure,
 		MessageAttributes: in.MessageAttributes, DedupID: in.MessageDeduplicationId, GroupID: in.MessageGroupId}
-	if number := deref(in.PhoneNumber); number != "" {
-		if !isPhoneNumber(number) {
-			return nil, invalidParameter("PhoneNumber Reason: %s is not valid to publish to", number)
+	if given := deref(in.PhoneNumber); given != "" {
+		number, ok := phoneNumber(given)
+		if !ok {
+			return nil, invalidParameter("PhoneNumber Reason: %s is not valid to publish to", given)
 		}
 		m, _, err := s.newMessage(ctx, e)
 		if err != nil {
