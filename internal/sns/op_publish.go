@@ -52,9 +52,7 @@ func (s *Service) newMessage(ctx context.Context, e publishEntry) (m *message, s
 	}
 	// With the topics' default tracing (PassThrough) a message carries
 	// the trace header only when its publisher sent one.
-	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil && c.Request.Header.Get("X-Amzn-Trace-Id") != "" {
-		m.TraceHeader = c.TraceID
-	}
+	m.TraceHeader = awsproto.SentTraceHeader(ctx)
 	return m, size, nil
 }
 
