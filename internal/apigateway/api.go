@@ -135,9 +135,10 @@ type stage struct {
 	TracingEnabled       bool              `json:",omitempty"`
 	DocumentationVersion string            `json:",omitempty"`
 	ClientCertificateID  string            `json:",omitempty"`
-	// MethodSettings are kept as recorded, keyed "resourcePath/METHOD"
-	// ("*/*" for every method); the data plane applies their throttling
-	// settings (throttling.go).
+	// MethodSettings are kept as recorded, keyed by the method path
+	// their patch path writes ("~1pets/GET", "~1/GET" for the root,
+	// "*/*" for every method; see methodSettingMethod); the data plane
+	// applies their throttling and logging settings.
 	MethodSettings map[string]MethodSetting `json:",omitempty"`
 	// AccessLog is where and how the data plane writes the stage's
 	// access logs; nil writes none.

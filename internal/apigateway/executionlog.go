@@ -57,8 +57,8 @@ func stageLogs(settings map[string]MethodSetting) bool {
 // methodLogging is the logging level and data trace setting a stage's
 // method settings give a method: its own, else the stage's "*/*".
 func methodLogging(settings map[string]MethodSetting, resourcePath, verb string) (level string, dataTrace bool) {
-	for _, key := range []string{"*/*", strings.TrimPrefix(resourcePath, "/") + "/" + verb} {
-		ms, ok := settings[key]
+	for _, m := range [][2]string{{"*", "*"}, {resourcePath, verb}} {
+		ms, ok := methodSettingFor(settings, m[0], m[1])
 		if !ok {
 			continue
 		}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/virga/virga/internal/openapi"
 )
 
 // exportFormat is the OpenAPI version GetExport writes: OpenAPI 3.0
@@ -146,7 +148,7 @@ func (x *exporter) operation(path string, m *method) map[string]any {
 	if len(m.RequestModels) > 0 {
 		types := slices.Sorted(maps.Keys(m.RequestModels))
 		if x.o.format == formatSwagger {
-			op["consumes"] = toAny(types)
+			op["consumes"] = openapi.AnyList(types)
 			params = append(params, map[string]any{"in": "body", "name": m.RequestModels[types[0]], "required": true,
 				"schema": x.modelRef(m.RequestModels[types[0]])})
 		} else {
@@ -194,7 +196,7 @@ func (x *exporter) operation(path string, m *method) map[string]any {
 	}
 	if len(produces) > 0 {
 		slices.Sort(produces)
-		op["produces"] = toAny(produces)
+		op["produces"] = openapi.AnyList(produces)
 	}
 	op["responses"] = responses
 	var security []any
@@ -204,7 +206,7 @@ func (x *exporter) operation(path string, m *method) map[string]any {
 		security = append(security, map[string]any{sigv4Scheme: []any{}})
 	case "CUSTOM", "COGNITO_USER_POOLS":
 		if au := x.api.Authorizers[m.AuthorizerID]; au != nil {
-			security = append(security, map[string]any{au.Name: toAny(m.AuthorizationScopes)})
+			security = append(security, map[string]any{au.Name: openapi.AnyList(m.AuthorizationScopes)})
 		}
 	}
 	if m.APIKeyRequired {
@@ -333,7 +335,7 @@ func (x *exporter) schemes() map[string]any {
 				ext["authorizerCredentials"] = au.AuthorizerCredentials
 			}
 			if len(au.ProviderARNs) > 0 {
-				ext["providerARNs"] = toAny(au.ProviderARNs)
+				ext["providerARNs"] = openapi.AnyList(au.ProviderARNs)
 			}
 			if au.IdentitySource != "" {
 				ext["identitySource"] = au.IdentitySource
@@ -355,7 +357,7 @@ func (x *exporter) schemes() map[string]any {
 func (x *exporter) apiExtensions(doc map[string]any) {
 	a := x.api
 	if len(a.BinaryMediaTypes) > 0 {
-		doc["x-amazon-apigateway-binary-media-types"] = toAny(a.BinaryMediaTypes)
+		doc["x-amazon-apigateway-binary-media-types"] = openapi.AnyList(a.BinaryMediaTypes)
 	}
 	if a.MinimumCompressionSize != nil {
 		doc["x-amazon-apigateway-minimum-compression-size"] = *a.MinimumCompressionSize
@@ -377,10 +379,10 @@ func (x *exporter) apiExtensions(doc map[string]any) {
 				r["statusCode"] = g.StatusCode
 			}
 			if len(g.ResponseParameters) > 0 {
-				r["responseParameters"] = stringsAny(g.ResponseParameters)
+				r["responseParameters"] = openapi.AnyMap(g.ResponseParameters)
 			}
 			if len(g.ResponseTemplates) > 0 {
-				r["responseTemplates"] = stringsAny(g.ResponseTemplates)
+				r["responseTemplates"] = openapi.AnyMap(g.ResponseTemplates)
 			}
 			out[typ] = r
 		}
@@ -419,23 +421,23 @@ func exportIntegration(ig *integration) map[string]any {
 		out["timeoutInMillis"] = ig.TimeoutMillis
 	}
 	if len(ig.CacheKeyParameters) > 0 {
-		out["cacheKeyParameters"] = toAny(ig.CacheKeyParameters)
+		out["cacheKeyParameters"] = openapi.AnyList(ig.CacheKeyParameters)
 	}
 	if len(ig.RequestParameters) > 0 {
-		out["requestParameters"] = stringsAny(ig.RequestParameters)
+		out["requestParameters"] = openapi.AnyMap(ig.RequestParameters)
 	}
 	if len(ig.RequestTemplates) > 0 {
-		out["requestTemplates"] = stringsAny(ig.RequestTemplates)
+		out["requestTemplates"] = openapi.AnyMap(ig.RequestTemplates)
 	}
 	if len(ig.Responses) > 0 {
 		responses := map[string]any{}
 		for _, r := range ig.Responses {
 			resp := map[string]any{"statusCode": r.StatusCode}
 			if len(r.ResponseParameters) > 0 {
-				resp["responseParameters"] = stringsAny(r.ResponseParameters)
+				resp["responseParameters"] = openapi.AnyMap(r.ResponseParameters)
 			}
 			if len(r.ResponseTemplates) > 0 {
-				resp["responseTemplates"] = stringsAny(r.ResponseTemplates)
+				resp["responseTemplates"] = openapi.AnyMap(r.ResponseTemplates)
 			}
 			if r.ContentHandling != "" {
 				resp["contentHandling"] = r.ContentHandling
@@ -447,22 +449,6 @@ func exportIntegration(ig *integration) map[string]any {
 			responses[pattern] = resp
 		}
 		out["responses"] = responses
-	}
-	return out
-}
-
-func toAny(s []string) []any {
-	out := make([]any, len(s))
-	for i, v := range s {
-		out[i] = v
-	}
-	return out
-}
-
-func stringsAny(m map[string]string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
 	}
 	return out
 }

@@ -2,10 +2,9 @@ package apigateway
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/virga/virga/internal/openapi"
 )
 
 // getExport writes the API a stage serves, as its deployment snapshot
@@ -60,12 +59,7 @@ func (s *Service) getExport(ctx context.Context, in *GetExportRequest) (*ExportR
 		return nil, badRequest(msgInvalidExportAccept, accept)
 	}
 	doc := exportDocument(d.API, d.API.ID+".execute-api."+s.region+".amazonaws.com", g.Name, o)
-	var body []byte
-	if ext == "yaml" {
-		body, err = yaml.Marshal(doc)
-	} else {
-		body, err = json.MarshalIndent(doc, "", "  ")
-	}
+	body, err := openapi.Encode(doc, ext == "yaml")
 	if err != nil {
 		return nil, err
 	}

@@ -145,9 +145,8 @@ func patchStage(st *apiState, g *stage, p patch) error {
 	if name, ok := p.under("variables"); ok {
 		return applyMapPatch(&g.Variables, p, name)
 	}
-	if p.op == "remove" && len(p.segs) == 2 && (p.segs[1] == "*" || slices.Contains(httpMethods, p.segs[1])) {
-		delete(g.MethodSettings, strings.TrimPrefix(p.segs[0]+"/"+p.segs[1], "/"))
-		return nil
+	if last := p.segs[len(p.segs)-1]; p.op == "remove" && len(p.segs) >= 2 && (last == "*" || slices.Contains(httpMethods, last)) {
+		return removeMethodSetting(g, p)
 	}
 	if len(p.segs) >= 3 && !slices.Contains([]string{"accessLogSettings", "canarySettings"}, p.segs[0]) {
 		return patchMethodSetting(g, p)
@@ -232,13 +231,77 @@ func errStagePath(p patch) error {
 	return badRequest("Invalid method setting path: %s. Must be one of: %s", p.path, stagePathList)
 }
 
+// A method setting's key is its method path as the patch path writes
+// it, without the leading slash and the setting's two segments, the
+// resource path's slashes escaped as "~1" as API Gateway documents it:
+// "/~1pets~1{id}/GET/logging/loglevel" is keyed "~1pets~1{id}/GET", the
+// root's "/~1/GET/..." is "~1/GET", "/*/*/..." is "*/*". API Gateway
+// keeps the key as written, so "/pets/GET/..." is keyed "pets/GET"; the
+// data plane matches a method whichever way its key was written
+// (methodSettingFor).
+
+// methodSettingMethod is the resource path ("/pets/{id}", "/" for the
+// root, "*" for every one) and the method a method setting's key names.
+func methodSettingMethod(key string) (resourcePath, verb string) {
+	path, verb, ok := cutLast(key, "/")
+	if !ok {
+		return "", key
+	}
+	if path == "*" {
+		return path, verb
+	}
+	path = strings.NewReplacer("~1", "/", "~0", "~").Replace(path)
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	return path, verb
+}
+
+// cutLast slices s around the last instance of sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
+
+// methodSettingFor is the setting a stage's method settings hold for one
+// method (its resource path and verb, or "*" and "*" for the stage's
+// default), whichever way its key was written.
+func methodSettingFor(settings map[string]MethodSetting, resourcePath, verb string) (MethodSetting, bool) {
+	for k, ms := range settings {
+		if p, v := methodSettingMethod(k); p == resourcePath && v == verb {
+			return ms, true
+		}
+	}
+	return MethodSetting{}, false
+}
+
+// removeMethodSetting removes the settings of the method path a patch
+// names ("/~1pets/GET", "/*/*").
+func removeMethodSetting(g *stage, p patch) error {
+	key := strings.TrimPrefix(p.path, "/")
+	path, verb := methodSettingMethod(key)
+	removed := false
+	for k := range g.MethodSettings {
+		if kp, kv := methodSettingMethod(k); kp == path && kv == verb {
+			delete(g.MethodSettings, k)
+			removed = true
+		}
+	}
+	if !removed {
+		return badRequest("Cannot remove method setting %s because there is no method setting for this method", key)
+	}
+	return nil
+}
+
 // patchMethodSetting records a method setting
-// ("/{resourcePath}/{httpMethod}/throttling/burstLimit", "/*/*/...").
-// The resource path's own slashes are escaped as "~1".
+// ("/{resourcePath}/{httpMethod}/throttling/burstLimit", "/*/*/...")
+// under the key its patch path writes.
 func patchMethodSetting(g *stage, p patch) error {
 	n := len(p.segs)
-	key := strings.Join(p.segs[:n-2], "/")
-	key = strings.TrimPrefix(key, "/")
+	key, _, _ := cutLast(strings.TrimPrefix(p.path, "/"), "/")
+	key, _, _ = cutLast(key, "/")
 	setting := p.segs[n-2] + "/" + p.segs[n-1]
 	if p.op != "replace" {
 		return p.invalid()

@@ -91,7 +91,7 @@ func TestRestAPIPatchStage(t *testing.T) {
 	if g.Variables["env"] != "prod" || len(g.Variables) != 1 || g.DeploymentID != "d1" || !g.TracingEnabled {
 		t.Errorf("stage after patches: %+v", g)
 	}
-	if *g.MethodSettings["*/*"].ThrottlingBurstLimit != 10 || *g.MethodSettings["pets/GET"].LoggingLevel != "INFO" {
+	if *g.MethodSettings["*/*"].ThrottlingBurstLimit != 10 || *g.MethodSettings["~1pets/GET"].LoggingLevel != "INFO" {
 		t.Errorf("method settings: %+v", g.MethodSettings)
 	}
 	bad, _ := parsePatches([]PatchOperation{{Op: ptr(Op("replace")), Path: ptr("/deploymentId"), Value: ptr("nope")}})
@@ -117,4 +117,32 @@ func FuzzRestAPIPatchPath(f *testing.F) {
 			t.Fatalf("%q parsed as %q, which escapes to %q", path, segs, back)
 		}
 	})
+}
+
+// TestMethodSettingMethod: a method setting's key names its method
+// whichever way the patch path wrote the resource path.
+func TestMethodSettingMethod(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ key, path, verb string }{
+		{"*/*", "*", "*"},
+		{"~1/GET", "/", "GET"},
+		{"/GET", "/", "GET"},
+		{"~1pets~1{id}/GET", "/pets/{id}", "GET"},
+		{"pets/{id}/DELETE", "/pets/{id}", "DELETE"},
+		{"~1a~0b/*", "/a~b", "*"},
+	} {
+		if path, verb := methodSettingMethod(tc.key); path != tc.path || verb != tc.verb {
+			t.Errorf("%s: %q %q, want %q %q", tc.key, path, verb, tc.path, tc.verb)
+		}
+	}
+	settings := map[string]MethodSetting{"~1/GET": {LoggingLevel: ptr("INFO")}, "pets/GET": {LoggingLevel: ptr("ERROR")}}
+	if ms, ok := methodSettingFor(settings, "/", "GET"); !ok || *ms.LoggingLevel != "INFO" {
+		t.Errorf("root GET: %+v %v", ms, ok)
+	}
+	if ms, ok := methodSettingFor(settings, "/pets", "GET"); !ok || *ms.LoggingLevel != "ERROR" {
+		t.Errorf("/pets GET: %+v %v", ms, ok)
+	}
+	if _, ok := methodSettingFor(settings, "/pets", "POST"); ok {
+		t.Error("/pets POST has no setting")
+	}
 }

@@ -1,8 +1,6 @@
 package apigateway
 
 import (
-	"strings"
-
 	"github.com/virga/virga/internal/throttle"
 )
 
@@ -100,8 +98,8 @@ func (p *usagePlanRecord) methodThrottle(apiID, stage, resourcePath, verb string
 // give a method: each of the method's own settings, else the stage's
 // "*/*" one. It reports false when neither sets a throttle.
 func stageMethodLimits(settings map[string]MethodSetting, resourcePath, verb string) (throttle.Limits, bool) {
-	all, hasAll := settings["*/*"]
-	own, hasOwn := settings[strings.TrimPrefix(resourcePath, "/")+"/"+verb]
+	all, hasAll := methodSettingFor(settings, "*", "*")
+	own, hasOwn := methodSettingFor(settings, resourcePath, verb)
 	var rate *float64
 	var burst *int32
 	if hasAll {

@@ -131,7 +131,9 @@
 // virga's own services in process. SQS's subtypes answer SQS's response
 // as its awsQuery protocol writes it (<SendMessageResponse>... XML,
 // text/xml), which API Gateway relays; the others their output as JSON. ImportApi and ReimportApi build an API
-// from an OpenAPI 3 document with API Gateway's extensions (op_import.go).
+// from an OpenAPI 3 document with API Gateway's extensions (op_import.go);
+// ExportApi writes an HTTP API, or a stage's deployment, as such a
+// document (op_export.go), which imports back to the same API.
 //
 // # Not supported yet
 //
@@ -146,8 +148,8 @@
 // virga does not have (AppConfig-GetConfiguration), private
 // integrations (VPC links), request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
-// of all of them: parameter_mapping.go), mutual TLS and TlsConfig, and
-// OpenAPI export. Their operations and
+// of all of them: parameter_mapping.go), and mutual TLS and TlsConfig.
+// Their operations and
 // parameters answer NotImplementedException (501).
 //
 // # Custom domain names

@@ -83,7 +83,7 @@ func (s *Service) operations() []awsproto.Operation {
 		notImplemented("DeleteRouteRequestParameter", "DELETE /v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}"),
 		op("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 204, awsproto.Handle(s.deleteAccessLogSettings)),
 		op("DeleteRouteSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", 204, awsproto.Handle(s.deleteRouteSettings)),
-		notImplemented("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}"),
+		op("ExportApi", "GET /v2/apis/{apiId}/exports/{specification}", 200, awsproto.Handle(s.exportAPI)),
 		op("ImportApi", "PUT /v2/apis", 201, awsproto.Handle(s.importAPI)),
 		op("ReimportApi", "PUT /v2/apis/{apiId}", 201, awsproto.Handle(s.reimportAPI)),
 	}, s.domainOperations()...)

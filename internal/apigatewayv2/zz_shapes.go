@@ -469,6 +469,21 @@ type DomainNameConfiguration struct {
 	OwnershipVerificationCertificateArn *string           `aws:"name=ownershipVerificationCertificateArn"`
 }
 
+// ExportApiRequest is the ExportApiRequest shape of AWS's model.
+type ExportApiRequest struct {
+	ApiId             *string `aws:"loc=uri,locname=apiId,required"`
+	ExportVersion     *string `aws:"loc=query,locname=exportVersion"`
+	IncludeExtensions *bool   `aws:"loc=query,locname=includeExtensions"`
+	OutputType        *string `aws:"loc=query,locname=outputType,required"`
+	Specification     *string `aws:"loc=uri,locname=specification,required"`
+	StageName         *string `aws:"loc=query,locname=stageName"`
+}
+
+// ExportApiResponse is the ExportApiResponse shape of AWS's model.
+type ExportApiResponse struct {
+	Body []byte `aws:"name=body,loc=payload"`
+}
+
 // GetApiMappingRequest is the GetApiMappingRequest shape of AWS's model.
 type GetApiMappingRequest struct {
 	ApiMappingId *string `aws:"loc=uri,locname=apiMappingId,required"`

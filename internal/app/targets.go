@@ -101,7 +101,7 @@ func (t *targets) Deliver(ctx context.Context, arn string, m deliver.Message) er
 		return err
 	case "states":
 		if t.states != nil {
-			return t.states.StartExecution(ctx, arn, m.Body)
+			return t.states.StartExecution(ctx, arn, m.Body, m.TraceHeader)
 		}
 	case "kinesis":
 		if t.call == nil {

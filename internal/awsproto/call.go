@@ -169,6 +169,18 @@ func CallFrom(ctx context.Context) *Call {
 	return c
 }
 
+// SentTraceHeader is the X-Ray trace header of the call ctx belongs to
+// when its caller sent one (X-Amzn-Trace-Id): the caller's Root, Sampled
+// decision and Lineage, with the edge's Parent (Call.TraceID). It is ""
+// when the caller sent none, for a service that passes a trace on to the
+// work it causes only where its caller traced the call.
+func SentTraceHeader(ctx context.Context) string {
+	if c := CallFrom(ctx); c != nil && c.Request != nil && c.Request.Header.Get("X-Amzn-Trace-Id") != "" {
+		return c.TraceID
+	}
+	return ""
+}
+
 // Credential is an access key virga knows, with the identity it stands
 // for: a long-term key from the configuration, or temporary credentials
 // STS issued.

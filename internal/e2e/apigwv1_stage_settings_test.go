@@ -2,6 +2,8 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -53,19 +55,64 @@ func TestAPIGWv1StageMethodSettingDefaults(t *testing.T) {
 			all.LoggingLevel != nil {
 			t.Errorf("*/*: %+v", all)
 		}
-		// The root GET's setting, whatever its key.
-		found := false
-		for k, one := range settings {
-			if k == "*/*" {
-				continue
-			}
-			found = true
-			if one.ThrottlingBurstLimit != 7 || one.MetricsEnabled || one.ThrottlingRateLimit != 10000 || one.CacheTtlInSeconds != 300 {
-				t.Errorf("%s: %+v", k, one)
-			}
+		// The root GET's setting is keyed as its patch path writes it,
+		// the root's "/" escaped: "~1/GET".
+		one, found := settings["~1/GET"]
+		if one.ThrottlingBurstLimit != 7 || one.MetricsEnabled || one.ThrottlingRateLimit != 10000 || one.CacheTtlInSeconds != 300 {
+			t.Errorf("~1/GET: %+v", one)
 		}
 		if !found || len(settings) != 2 {
 			t.Errorf("method settings: %+v", settings)
 		}
+	}
+}
+
+// TestAPIGWv1StageMethodSettingKeysCLI: aws apigateway update-stage's
+// example patches /~1resourceName/GET/logging/dataTrace and answers the
+// setting keyed "~1resourceName/GET"; removing that method path removes
+// it, and removing it again is refused.
+func TestAPIGWv1StageMethodSettingKeysCLI(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	e2e.RequireTool(t, e2e.AWSCLI)
+	ctx := context.Background()
+	c := apigateway.NewFromConfig(env.Config)
+	api, err := c.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String("keys")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: aws.String("GET"),
+		AuthorizationType: aws.String("NONE")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: aws.String("GET"),
+		Type: agtypes.IntegrationTypeMock}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDeployment(ctx, &apigateway.CreateDeploymentInput{RestApiId: api.Id, StageName: aws.String("dev")}); err != nil {
+		t.Fatal(err)
+	}
+	r := env.CLI(t, "apigateway", "update-stage", "--rest-api-id", *api.Id, "--stage-name", "dev",
+		"--patch-operations", "op=replace,path=/~1resourceName/GET/logging/dataTrace,value=false")
+	var st struct {
+		MethodSettings map[string]struct{ DataTraceEnabled bool }
+	}
+	if r.ExitCode != 0 || json.Unmarshal([]byte(r.Stdout), &st) != nil {
+		t.Fatalf("update-stage: %+v", r)
+	}
+	if _, ok := st.MethodSettings["~1resourceName/GET"]; !ok || len(st.MethodSettings) != 1 {
+		t.Fatalf("method settings: %+v", st.MethodSettings)
+	}
+	r = env.CLI(t, "apigateway", "update-stage", "--rest-api-id", *api.Id, "--stage-name", "dev",
+		"--patch-operations", "op=remove,path=/~1resourceName/GET")
+	st.MethodSettings = nil
+	if r.ExitCode != 0 || json.Unmarshal([]byte(r.Stdout), &st) != nil || len(st.MethodSettings) != 0 {
+		t.Fatalf("remove: %+v", r)
+	}
+	r = env.CLI(t, "apigateway", "update-stage", "--rest-api-id", *api.Id, "--stage-name", "dev",
+		"--patch-operations", "op=remove,path=/~1resourceName/GET")
+	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "BadRequestException") ||
+		!strings.Contains(r.Stderr, "Cannot remove method setting ~1resourceName/GET because there is no method setting for this method") {
+		t.Fatalf("remove again: %+v", r)
 	}
 }

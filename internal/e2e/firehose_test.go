@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"regexp"
@@ -425,8 +426,14 @@ func TestFirehoseCLI(t *testing.T) {
 		t.Fatalf("create: %+v", r)
 	}
 	r = env.CLI(t, "firehose", "put-record", "--delivery-stream-name", "cli", "--record", "Data=aGVsbG8=")
-	if r.ExitCode != 0 || !strings.Contains(r.Stdout, `"RecordId"`) {
+	var put struct{ RecordId string }
+	if r.ExitCode != 0 || json.Unmarshal([]byte(r.Stdout), &put) != nil {
 		t.Fatalf("put-record: %+v", r)
+	}
+	// A RecordId is 224 characters of standard base64, as Firehose's
+	// put-record example shows it.
+	if raw, err := base64.StdEncoding.DecodeString(put.RecordId); err != nil || len(put.RecordId) != 224 || len(raw) != 168 {
+		t.Fatalf("RecordId %q: %v", put.RecordId, err)
 	}
 	r = env.CLI(t, "firehose", "describe-delivery-stream", "--delivery-stream-name", "nope")
 	if r.ExitCode == 0 || !strings.Contains(r.Stderr, "ResourceNotFoundException") {

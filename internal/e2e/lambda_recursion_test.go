@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -356,4 +358,47 @@ def handler(event, context):
 	if out, err := invoke(hash + ":15"); err != nil || !strings.HasSuffix(string(out.Payload), ";Lineage="+hash+":16\"") {
 		t.Fatalf("the 17th invocation with RecursiveLoop Allow: %v", err)
 	}
+}
+
+// eventsLooper puts every event it gets back on the default bus,
+// counted up. The SDK sends the function's trace header with PutEvents.
+const eventsLooper = `import boto3, json
+
+events = boto3.client('events')
+
+def handler(event, context):
+    n = event['detail']['n']
+    print('LOOP %d' % n)
+    events.put_events(Entries=[{'Source': 'looper', 'DetailType': 'Loop', 'Detail': json.dumps({'n': n + 1})}])
+`
+
+// function → EventBridge → the same function: PutEvents carries the
+// function's trace header to the rule's target, so the 17th invocation
+// is stopped and its event goes to the dead-letter queue.
+func TestLambdaRecursiveLoopEventBridge(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	qc := sqs.NewFromConfig(env.Config)
+	eb := eventbridge.NewFromConfig(env.Config)
+	cwl := cloudwatchlogs.NewFromConfig(env.Config)
+
+	dlq := asyncLooper(t, lc, qc, "events-looper", eventsLooper)
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{Name: aws.String("loop"), EventPattern: aws.String(`{"source":["looper"]}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{Rule: aws.String("loop"), Targets: []ebtypes.Target{{Id: aws.String("f"),
+		Arn: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:events-looper")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("looper"),
+		DetailType: aws.String("Loop"), Detail: aws.String(`{"n":0}`)}}}); err != nil {
+		t.Fatal(err)
+	}
+	dead := deadLetters(t, qc, dlq)
+	if len(dead) != 1 || !strings.Contains(dead[0], `"n":16`) && !strings.Contains(dead[0], `"n": 16`) {
+		t.Errorf("dead-letter queue holds %q, want the 17th event, n 16", dead)
+	}
+	ranSixteenTimes(t, cwl, "events-looper")
 }

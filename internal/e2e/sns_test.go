@@ -1017,6 +1017,33 @@ func TestSNSValidationErrors(t *testing.T) {
 	}
 }
 
+// TestSNSPhoneNumberFormats: SNS takes a phone number written with
+// hyphens or spaces between its digits, as its publish example writes
+// one, and still refuses what is no E.164 number once they are removed.
+func TestSNSPhoneNumberFormats(t *testing.T) {
+	t.Parallel()
+	env := Start(t)
+	RequireTool(t, AWSCLI)
+	r := env.CLI(t, "sns", "publish", "--phone-number", "+1-555-555-0100", "--message", "Hello world!")
+	var out struct{ MessageId string }
+	if r.ExitCode != 0 || json.Unmarshal([]byte(r.Stdout), &out) != nil || out.MessageId == "" {
+		t.Fatalf("publish to +1-555-555-0100: %+v", r)
+	}
+	c := snsClient(env)
+	ctx := context.Background()
+	if _, err := c.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+1 555 555 0100"), Message: aws.String("m")}); err != nil {
+		t.Errorf("publish to +1 555 555 0100: %v", err)
+	}
+	_, err := c.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("1-555-555-0100"), Message: aws.String("m")})
+	wantSNSError(t, "no plus sign", err, "InvalidParameter", "Invalid parameter: PhoneNumber Reason: 1-555-555-0100 is not valid to publish to")
+	_, err = c.Publish(ctx, &sns.PublishInput{PhoneNumber: aws.String("+1-555-CALL-NOW"), Message: aws.String("m")})
+	wantSNSError(t, "letters", err, "InvalidParameter", "Invalid parameter: PhoneNumber Reason: +1-555-CALL-NOW is not valid to publish to")
+	topic := createTopic(t, c, "texts", nil)
+	if _, err := c.Subscribe(ctx, &sns.SubscribeInput{TopicArn: &topic, Protocol: aws.String("sms"), Endpoint: aws.String("+63-123-456-7890")}); err != nil {
+		t.Errorf("subscribe +63-123-456-7890: %v", err)
+	}
+}
+
 func TestSNSPublishBatch(t *testing.T) {
 	t.Parallel()
 	env := Start(t)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/deliver"
 )
@@ -76,6 +77,10 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 	}
 	out := &PutEventsResponse{Entries: make([]PutEventsResultEntry, len(in.Entries))}
 	failed := 0
+	// An entry's TraceHeader is its trace; an entry without one continues
+	// the trace of the call (X-Amzn-Trace-Id, which the AWS SDKs send
+	// from inside a traced function).
+	callTrace := awsproto.SentTraceHeader(ctx)
 	for i, e := range in.Entries {
 		ev, code, msg := s.envelopeOf(e)
 		// Sources beginning "aws." are AWS services' own: a caller may
@@ -88,7 +93,11 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 			failed++
 			continue
 		}
-		if err := s.route(ctx, s.busName(e.EventBusName), ev, deref(e.TraceHeader)); err != nil {
+		trace := deref(e.TraceHeader)
+		if trace == "" {
+			trace = callTrace
+		}
+		if err := s.route(ctx, s.busName(e.EventBusName), ev, trace); err != nil {
 			out.Entries[i] = PutEventsResultEntry{ErrorCode: ptr("InternalFailure"), ErrorMessage: ptr("The event could not be archived: " + err.Error())}
 			failed++
 			continue

@@ -2,7 +2,9 @@ package firehose
 
 import (
 	"context"
-	"fmt"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
 	"strings"
 	"time"
 
@@ -99,10 +101,22 @@ func (s *Service) bufferWith(st *deliveryStream, data [][]byte, now time.Time, m
 	return seqs, nil
 }
 
-// recordID is the RecordId of a buffered record: opaque, made of the
-// stream's creation, the record's arrival and its place in the buffer.
+// recordIDBytes is the length of a RecordId before its base64 encoding:
+// Firehose answers 224 characters of standard base64 (168 bytes), as in
+// the PutRecord example of its API reference.
+const recordIDBytes = 168
+
+// recordID is the RecordId of a buffered record: opaque standard base64
+// of the stream's creation, the record's arrival and its place in the
+// buffer (which make it unique), filled out to Firehose's length with
+// random bytes.
 func recordID(created int64, arrived time.Time, seq uint64) string {
-	return fmt.Sprintf("%016x%016x%016x", created, arrived.UnixNano(), seq)
+	b := make([]byte, recordIDBytes)
+	binary.BigEndian.PutUint64(b, uint64(created))
+	binary.BigEndian.PutUint64(b[8:], uint64(arrived.UnixNano()))
+	binary.BigEndian.PutUint64(b[16:], seq)
+	rand.Read(b[24:])
+	return base64.StdEncoding.EncodeToString(b)
 }
 
 // Put buffers one record for the DirectPut stream arn names, as a

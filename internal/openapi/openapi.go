@@ -148,3 +148,30 @@ func Strings(v any) []string {
 	}
 	return out
 }
+
+// Encode writes a document as API Gateway's exports do: indented JSON,
+// or YAML.
+func Encode(doc map[string]any, asYAML bool) ([]byte, error) {
+	if asYAML {
+		return yaml.Marshal(doc)
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// AnyList is a list of strings as a document holds it, for a writer.
+func AnyList(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// AnyMap is a map of strings as a document holds it, for a writer.
+func AnyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -121,6 +121,15 @@ func isHTTPEndpoint(protocol, s string) bool {
 	return err == nil && u.Scheme == protocol && u.Host != "" && u.User == nil
 }
 
+// phoneNumber is the E.164 number s writes, and whether it is one: SNS
+// takes a number written with hyphens or spaces between its digits
+// ("+1-555-555-0100", as its publish example writes it) as the number
+// without them.
+func phoneNumber(s string) (string, bool) {
+	n := strings.NewReplacer("-", "", " ", "").Replace(s)
+	return n, isPhoneNumber(n)
+}
+
 // isPhoneNumber reports whether s is an E.164 phone number: a plus sign
 // and up to 15 digits, the first not zero.
 func isPhoneNumber(s string) bool {

@@ -52,9 +52,7 @@ func (s *Service) newMessage(ctx context.Context, e publishEntry) (m *message, s
 	}
 	// With the topics' default tracing (PassThrough) a message carries
 	// the trace header only when its publisher sent one.
-	if c := awsproto.CallFrom(ctx); c != nil && c.Request != nil && c.Request.Header.Get("X-Amzn-Trace-Id") != "" {
-		m.TraceHeader = c.TraceID
-	}
+	m.TraceHeader = awsproto.SentTraceHeader(ctx)
 	return m, size, nil
 }
 
@@ -154,9 +152,10 @@ func (s *Service) publish(ctx context.Context, in *PublishInput) (*PublishRespon
 	}
 	e := publishEntry{Message: in.Message, Subject: in.Subject, MessageStructure: in.MessageStructure,
 		MessageAttributes: in.MessageAttributes, DedupID: in.MessageDeduplicationId, GroupID: in.MessageGroupId}
-	if number := deref(in.PhoneNumber); number != "" {
-		if !isPhoneNumber(number) {
-			return nil, invalidParameter("PhoneNumber Reason: %s is not valid to publish to", number)
+	if given := deref(in.PhoneNumber); given != "" {
+		number, ok := phoneNumber(given)
+		if !ok {
+			return nil, invalidParameter("PhoneNumber Reason: %s is not valid to publish to", given)
 		}
 		m, _, err := s.newMessage(ctx, e)
 		if err != nil {

@@ -32,7 +32,8 @@ func checkEndpoint(protocol, endpoint string) error {
 	case "email", "email-json":
 		ok, what = isEmailAddress(endpoint), "Email address"
 	case "sms":
-		ok, what = isPhoneNumber(endpoint), "SMS endpoint"
+		_, ok = phoneNumber(endpoint)
+		what = "SMS endpoint"
 	case "application":
 		ok, what = isPlatformEndpointARN(endpoint), "ApplicationEndpoint ARN"
 	case "firehose":

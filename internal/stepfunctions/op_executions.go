@@ -575,9 +575,13 @@ func (ev event) shape(region string, withData bool) HistoryEvent {
 
 // StartExecution starts an execution of a state machine with a
 // generated name, for the services that target state machines
-// (EventBridge rules).
-func (s *Service) StartExecution(ctx context.Context, machineARN string, input []byte) error {
-	in := string(input)
-	_, err := s.startExecution(ctx, &StartExecutionInput{StateMachineArn: &machineARN, Input: &in})
+// (EventBridge rules), continuing the X-Ray trace of traceHeader when it
+// is not "".
+func (s *Service) StartExecution(ctx context.Context, machineARN string, input []byte, traceHeader string) error {
+	in := &StartExecutionInput{StateMachineArn: &machineARN, Input: ptr(string(input))}
+	if traceHeader != "" {
+		in.TraceHeader = &traceHeader
+	}
+	_, err := s.startExecution(ctx, in)
 	return err
 }
