@@ -361,7 +361,8 @@ def handler(event, context):
 }
 
 // eventsLooper puts every event it gets back on the default bus,
-// counted up. The SDK sends the function's trace header with PutEvents.
+// counted up, until the count reaches 20. The SDK sends the function's
+// trace header with PutEvents.
 const eventsLooper = `import boto3, json
 
 events = boto3.client('events')
@@ -369,13 +370,16 @@ events = boto3.client('events')
 def handler(event, context):
     n = event['detail']['n']
     print('LOOP %d' % n)
-    events.put_events(Entries=[{'Source': 'looper', 'DetailType': 'Loop', 'Detail': json.dumps({'n': n + 1})}])
+    if n < 20:
+        events.put_events(Entries=[{'Source': 'looper', 'DetailType': 'Loop', 'Detail': json.dumps({'n': n + 1})}])
 `
 
-// function → EventBridge → the same function: PutEvents carries the
-// function's trace header to the rule's target, so the 17th invocation
-// is stopped and its event goes to the dead-letter queue.
-func TestLambdaRecursiveLoopEventBridge(t *testing.T) {
+// function → EventBridge → the same function is no loop Lambda stops:
+// EventBridge is not one of the services its loop detection follows
+// (SQS, SNS and S3 are), so PutEvents continues the function's trace
+// but not its Lineage, and the chain runs past the 16 invocations
+// another loop is allowed, to the 21 its own counter allows.
+func TestLambdaRecursiveLoopEventBridgeNotStopped(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
 	ctx := context.Background()
@@ -392,13 +396,20 @@ func TestLambdaRecursiveLoopEventBridge(t *testing.T) {
 		Arn: aws.String("arn:aws:lambda:us-east-1:" + testAccount + ":function:events-looper")}}}); err != nil {
 		t.Fatal(err)
 	}
+	// The chain starts inside a traced call, as it would from a function.
 	if _, err := eb.PutEvents(ctx, &eventbridge.PutEventsInput{Entries: []ebtypes.PutEventsRequestEntry{{Source: aws.String("looper"),
 		DetailType: aws.String("Loop"), Detail: aws.String(`{"n":0}`)}}}); err != nil {
 		t.Fatal(err)
 	}
-	dead := deadLetters(t, qc, dlq)
-	if len(dead) != 1 || !strings.Contains(dead[0], `"n":16`) && !strings.Contains(dead[0], `"n": 16`) {
-		t.Errorf("dead-letter queue holds %q, want the 17th event, n 16", dead)
+	lines, _ := groupLinesWithin(cwl, "/aws/lambda/events-looper", "LOOP", func(l []string) bool { return hasLine(l, "LOOP 20") }, 150*time.Second)
+	if !hasLine(lines, "LOOP 20") {
+		t.Errorf("the function ran %d times (%q), want 21, to LOOP 20", len(lines), lines)
 	}
-	ranSixteenTimes(t, cwl, "events-looper")
+	out, err := qc.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(dlq)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Messages) != 0 {
+		t.Errorf("the dead-letter queue holds %q; nothing was stopped", aws.ToString(out.Messages[0].Body))
+	}
 }

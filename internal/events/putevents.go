@@ -13,6 +13,7 @@ import (
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/deliver"
+	"github.com/virga/virga/internal/traceheader"
 )
 
 // Events and their delivery. PutEvents builds EventBridge's envelope for
@@ -97,6 +98,10 @@ func (s *Service) putEvents(ctx context.Context, in *PutEventsRequest) (*PutEven
 		if trace == "" {
 			trace = callTrace
 		}
+		// EventBridge is not one of the services Lambda's recursive
+		// loop detection follows (SQS, SNS and S3 are): the event
+		// continues the trace, but a chain through it counts afresh.
+		trace = traceheader.With(trace, "Lineage", "")
 		if err := s.route(ctx, s.busName(e.EventBusName), ev, trace); err != nil {
 			out.Entries[i] = PutEventsResultEntry{ErrorCode: ptr("InternalFailure"), ErrorMessage: ptr("The event could not be archived: " + err.Error())}
 			failed++

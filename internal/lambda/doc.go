@@ -202,9 +202,11 @@
 // AWSTraceHeader, which an SQS mapping hands to the next invocation, a
 // batch with the highest count of any of its messages), SNS (whose
 // invocations and SQS messages take the trace of the Publish that caused
-// them, or of the S3 notification or EventBridge event a topic got), S3
-// (whose notifications keep the trace of the change's request, passed in
-// with traceheader.NewContext) and Invoke. A function that has run 16 times in
+// them, or of the S3 notification a topic got), S3 (whose notifications
+// keep the trace of the change's request, passed in with
+// traceheader.NewContext) and Invoke. EventBridge, which AWS's detection
+// does not follow, passes the trace on without its Lineage, so a chain
+// through a rule counts afresh and is not stopped. A function that has run 16 times in
 // one chain is not run again unless its RecursiveLoop is Allow
 // (PutFunctionRecursionConfig, or the RecursiveLoop property of
 // AWS::Lambda::Function): the invocation fails with
