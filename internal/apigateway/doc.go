@@ -20,8 +20,15 @@
 // RestApi: Create (cloneFrom included), Get, Gets, Update, Delete, Import
 // and Put (OpenAPI 3 or Swagger 2, JSON or YAML; see openapi.go).
 // Resource, Method, MethodResponse, Integration, IntegrationResponse,
-// Deployment, Stage, Authorizer: create or put, get, list, update (JSON
-// Patch, patch.go) and delete. The account's API keys and usage plans,
+// Deployment, Stage, Authorizer, Model and RequestValidator: create or
+// put, get, list, update (JSON Patch, patch.go) and delete. Models
+// (op_models.go) are JSON Schema draft 4 documents, by name, which
+// CreateModel and UpdateModel check against the draft's form
+// (jsonschema.go); every API CreateRestApi makes starts with AWS's
+// default models Empty and Error; a model a method or method response
+// names cannot be deleted; GetModelTemplate writes the mapping template
+// AWS derives from a model's top-level properties. Request validators
+// (op_requestvalidators.go) have names unique in their API. The account's API keys and usage plans,
 // with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
 // get, list, update and delete. Gateway responses (gatewayresponses.go):
 // put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
@@ -175,10 +182,9 @@
 // headers, query strings, path parameters and stage variables into
 // headers, but not $context variables. Request validators check required
 // parameters and bodies against their JSON Schema draft 4 models
-// (requestvalidation.go, jsonschema.go); models and validators come from
-// an OpenAPI document and are read by GetModel(s) and
-// GetRequestValidator(s), but have no Create, Update or Delete
-// operations yet. Custom domain names and their base path mappings
+// (requestvalidation.go, jsonschema.go), as the stage's deployment holds
+// them. GetModelTemplate renders nested objects and arrays as the
+// request has them rather than member by member. Custom domain names and their base path mappings
 // (op_domainnames.go) are shared with API Gateway version 2's domain
 // names and API mappings (domains.go), reported with the DNS targets AWS
 // would give them, and route requests whose Host names them

@@ -86,8 +86,15 @@ func (s *Service) operations() []awsproto.Operation {
 
 		{Name: "GetModels", HTTP: "GET /restapis/{restapi_id}/models", Handler: awsproto.Handle(s.getModels)},
 		{Name: "GetModel", HTTP: "GET /restapis/{restapi_id}/models/{model_name}", Handler: awsproto.Handle(s.getModel)},
+		{Name: "CreateModel", HTTP: "POST /restapis/{restapi_id}/models", Status: 201, Handler: awsproto.Handle(s.createModel)},
+		{Name: "UpdateModel", HTTP: "PATCH /restapis/{restapi_id}/models/{model_name}", Handler: awsproto.Handle(s.updateModel)},
+		{Name: "DeleteModel", HTTP: "DELETE /restapis/{restapi_id}/models/{model_name}", Status: 202, Handler: awsproto.Handle(s.deleteModel)},
+		{Name: "GetModelTemplate", HTTP: "GET /restapis/{restapi_id}/models/{model_name}/default_template", Handler: awsproto.Handle(s.getModelTemplate)},
 		{Name: "GetRequestValidators", HTTP: "GET /restapis/{restapi_id}/requestvalidators", Handler: awsproto.Handle(s.getRequestValidators)},
 		{Name: "GetRequestValidator", HTTP: "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.getRequestValidator)},
+		{Name: "CreateRequestValidator", HTTP: "POST /restapis/{restapi_id}/requestvalidators", Status: 201, Handler: awsproto.Handle(s.createRequestValidator)},
+		{Name: "UpdateRequestValidator", HTTP: "PATCH /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.updateRequestValidator)},
+		{Name: "DeleteRequestValidator", HTTP: "DELETE /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Status: 202, Handler: awsproto.Handle(s.deleteRequestValidator)},
 
 		{Name: "CreateDomainName", HTTP: "POST /domainnames", Status: 201, Handler: awsproto.Handle(s.createDomainName)},
 		{Name: "GetDomainNames", HTTP: "GET /domainnames", Handler: awsproto.Handle(s.getDomainNames)},

@@ -145,6 +145,23 @@ type CreateDomainNameRequest struct {
 	OwnershipVerificationCertificateArn *string                       `aws:"name=ownershipVerificationCertificateArn"`
 }
 
+// CreateModelRequest is the CreateModelRequest shape of AWS's model.
+type CreateModelRequest struct {
+	RestApiId   *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Name        *string `aws:"name=name,required"`
+	Description *string `aws:"name=description"`
+	Schema      *string `aws:"name=schema"`
+	ContentType *string `aws:"name=contentType,required"`
+}
+
+// CreateRequestValidatorRequest is the CreateRequestValidatorRequest shape of AWS's model.
+type CreateRequestValidatorRequest struct {
+	RestApiId                 *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Name                      *string `aws:"name=name"`
+	ValidateRequestBody       *bool   `aws:"name=validateRequestBody"`
+	ValidateRequestParameters *bool   `aws:"name=validateRequestParameters"`
+}
+
 // CreateResourceRequest is the CreateResourceRequest shape of AWS's model.
 type CreateResourceRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -261,6 +278,18 @@ type DeleteMethodResponseRequest struct {
 	ResourceId *string `aws:"name=resourceId,loc=uri,locname=resource_id,required"`
 	HttpMethod *string `aws:"name=httpMethod,loc=uri,locname=http_method,required"`
 	StatusCode *string `aws:"name=statusCode,loc=uri,locname=status_code,required" pattern:"[1-5]\\d\\d"`
+}
+
+// DeleteModelRequest is the DeleteModelRequest shape of AWS's model.
+type DeleteModelRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
+}
+
+// DeleteRequestValidatorRequest is the DeleteRequestValidatorRequest shape of AWS's model.
+type DeleteRequestValidatorRequest struct {
+	RestApiId          *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	RequestValidatorId *string `aws:"name=requestValidatorId,loc=uri,locname=requestvalidator_id,required"`
 }
 
 // DeleteResourceRequest is the DeleteResourceRequest shape of AWS's model.
@@ -490,6 +519,12 @@ type GetModelRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
 	Flatten   *bool   `aws:"name=flatten,loc=query,locname=flatten"`
+}
+
+// GetModelTemplateRequest is the GetModelTemplateRequest shape of AWS's model.
+type GetModelTemplateRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
 }
 
 // GetModelsRequest is the GetModelsRequest shape of AWS's model.
@@ -885,6 +920,11 @@ type Tags struct {
 	Tags map[string]string `aws:"name=tags"`
 }
 
+// Template is the Template shape of AWS's model.
+type Template struct {
+	Value *string `aws:"name=value"`
+}
+
 // TestInvokeMethodRequest is the TestInvokeMethodRequest shape of AWS's model.
 type TestInvokeMethodRequest struct {
 	RestApiId           *string             `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -952,6 +992,20 @@ type UpdateMethodRequest struct {
 	ResourceId      *string          `aws:"name=resourceId,loc=uri,locname=resource_id,required"`
 	HttpMethod      *string          `aws:"name=httpMethod,loc=uri,locname=http_method,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateModelRequest is the UpdateModelRequest shape of AWS's model.
+type UpdateModelRequest struct {
+	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName       *string          `aws:"name=modelName,loc=uri,locname=model_name,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateRequestValidatorRequest is the UpdateRequestValidatorRequest shape of AWS's model.
+type UpdateRequestValidatorRequest struct {
+	RestApiId          *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	RequestValidatorId *string          `aws:"name=requestValidatorId,loc=uri,locname=requestvalidator_id,required"`
+	PatchOperations    []PatchOperation `aws:"name=patchOperations"`
 }
 
 // UpdateResourceRequest is the UpdateResourceRequest shape of AWS's model.
