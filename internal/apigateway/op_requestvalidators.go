@@ -31,7 +31,11 @@ func (s *Service) createRequestValidator(ctx context.Context, in *CreateRequestV
 }
 
 // checkValidatorName refuses a name another of the API's validators has.
+// Validators without names do not clash.
 func checkValidatorName(a *restAPI, v *requestValidator) error {
+	if v.Name == "" {
+		return nil
+	}
 	for _, other := range a.RequestValidators {
 		if other.ID != v.ID && other.Name == v.Name {
 			return ErrConflict.WithMessage(msgValidatorExists)

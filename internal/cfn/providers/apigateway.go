@@ -96,6 +96,7 @@ var restAPIKinds = map[string]kind{
 	"MinimumCompressionSize": number, "AuthorizerResultTtlInSeconds": number, "TimeoutInMillis": number,
 	"CacheTtlInSeconds": number, "ThrottlingBurstLimit": number, "ThrottlingRateLimit": number,
 	"DisableExecuteApiEndpoint": boolean, "FailOnWarnings": boolean, "ApiKeyRequired": boolean,
+	"ValidateRequestBody": boolean, "ValidateRequestParameters": boolean,
 	"CacheClusterEnabled": boolean, "TracingEnabled": boolean, "MetricsEnabled": boolean,
 	"DataTraceEnabled": boolean, "CachingEnabled": boolean, "CacheDataEncrypted": boolean,
 }

@@ -53,7 +53,13 @@
 // whole on an update; a method's Ref is a generated name, since API
 // Gateway names methods by API, resource and verb. A Deployment with
 // StageName makes or moves that stage and deletes it with itself if the
-// stage still shows it. An HTTP API's ApiEndpoint is
+// stage still shows it. A Model's Ref is its name, which CloudFormation
+// generates from the stack's and resource's names when the template gives
+// none (letters and digits only, as model names must be), its Schema an
+// object or JSON text; a RequestValidator's Ref and RequestValidatorId are
+// its id; methods name both in RequestModels and RequestValidatorId, and
+// Description, Schema and the validator's checks change in place. An
+// HTTP API's ApiEndpoint is
 // http://ID.execute-api.localhost:PORT, on the port of virga's endpoint.
 //
 // # Names
