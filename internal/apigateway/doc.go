@@ -32,8 +32,11 @@
 // with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
 // get, list, update and delete. Gateway responses (gatewayresponses.go):
 // put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
-// (usage.go). TagResource, UntagResource, GetTags for
-// APIs and stages. Identifiers look like AWS's: ten lowercase letters and
+// (usage.go). The account's client certificates
+// (op_clientcertificates.go): generate, get, list, update and delete;
+// GetAccount and UpdateAccount (op_account.go), whose CloudWatch role is
+// recorded. TagResource, UntagResource, GetTags for
+// APIs, stages and client certificates. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
 // AWS does.
@@ -194,8 +197,9 @@
 // deployment holds as an OpenAPI 3.0 (oas30) or Swagger 2.0 (swagger)
 // document, JSON or YAML by its Accept header, with the extensions its
 // parameters ask for (integrations, authorizers, apigateway); postman adds
-// nothing. Canary settings, caching, client certificates and
-// documentation are not implemented. Execution logs are: a stage whose
+// nothing. Canary settings, caching and documentation are not
+// implemented; client certificates are made and kept, but HTTP
+// integrations do not present them to their endpoints. Execution logs are: a stage whose
 // method settings set LoggingLevel INFO (every request) or ERROR
 // (requests answered 4xx or 5xx) writes the lines of each request that
 // matched a method, "(requestId) ..." as AWS words them, to

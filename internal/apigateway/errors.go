@@ -67,6 +67,7 @@ const (
 	msgGatewayResponseNotFound  = "Invalid Gateway Response identifier specified"
 	msgModelNotFound            = "Invalid model name specified"
 	msgValidatorNotFound        = "Invalid Request Validator identifier specified"
+	msgClientCertNotFound       = "Invalid Client Certificate identifier specified"
 	msgInvalidExportType        = "Invalid export type: %s. Valid types are oas30 and swagger"
 	msgInvalidExportAccept      = "Invalid Accept header: %s. Valid values are application/json and application/yaml"
 )

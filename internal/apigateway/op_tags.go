@@ -6,14 +6,17 @@ import (
 	"strings"
 )
 
-// taggable is what an ARN names: an API, or one of its stages.
+// taggable is what an ARN names: an API, one of its stages, or a client
+// certificate.
 type taggable struct {
 	st    *apiState
 	stage *stage // nil for the API itself
+	cert  *clientCertRecord
 }
 
 // resolveARN finds what a tagging ARN names:
-// arn:aws:apigateway:REGION::/restapis/ID or .../restapis/ID/stages/NAME.
+// arn:aws:apigateway:REGION::/restapis/ID, .../restapis/ID/stages/NAME or
+// .../clientcertificates/ID.
 // The caller holds s.mu.
 func (s *Service) resolveARN(arn string) (taggable, error) {
 	parts := strings.SplitN(arn, ":", 6)
@@ -21,6 +24,10 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 		return taggable{}, badRequest(msgInvalidARN)
 	}
 	segs := strings.Split(strings.TrimPrefix(parts[5], "/"), "/")
+	if len(segs) == 2 && segs[0] == "clientcertificates" {
+		c, err := s.clientCert(segs[1])
+		return taggable{cert: c}, err
+	}
 	if len(segs) < 2 || segs[0] != "restapis" {
 		return taggable{}, badRequest(msgInvalidARN)
 	}
@@ -43,6 +50,15 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 
 // retag replaces the tags of what t names with f's result.
 func (s *Service) retag(t taggable, f func(map[string]string) (map[string]string, error)) error {
+	if t.cert != nil {
+		c := *t.cert
+		tags, err := f(maps.Clone(c.Tags))
+		if err != nil {
+			return err
+		}
+		c.Tags = tags
+		return s.putClientCert(&c)
+	}
 	if t.stage != nil {
 		g := *t.stage
 		tags, err := f(maps.Clone(g.Tags))
@@ -104,9 +120,14 @@ func (s *Service) getTags(ctx context.Context, in *GetTagsRequest) (*Tags, error
 	if err != nil {
 		return nil, err
 	}
-	tags := t.st.def.Tags
-	if t.stage != nil {
+	var tags map[string]string
+	switch {
+	case t.cert != nil:
+		tags = t.cert.Tags
+	case t.stage != nil:
 		tags = t.stage.Tags
+	default:
+		tags = t.st.def.Tags
 	}
 	out := &Tags{Tags: maps.Clone(tags)}
 	if out.Tags == nil {

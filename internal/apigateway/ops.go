@@ -105,6 +105,15 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetBasePathMapping", HTTP: "GET /domainnames/{domain_name}/basepathmappings/{base_path}", Handler: awsproto.Handle(s.getBasePathMapping)},
 		{Name: "DeleteBasePathMapping", HTTP: "DELETE /domainnames/{domain_name}/basepathmappings/{base_path}", Status: 202, Handler: awsproto.Handle(s.deleteBasePathMapping)},
 
+		{Name: "GenerateClientCertificate", HTTP: "POST /clientcertificates", Status: 201, Handler: awsproto.Handle(s.generateClientCertificate)},
+		{Name: "GetClientCertificates", HTTP: "GET /clientcertificates", Handler: awsproto.Handle(s.getClientCertificates)},
+		{Name: "GetClientCertificate", HTTP: "GET /clientcertificates/{clientcertificate_id}", Handler: awsproto.Handle(s.getClientCertificate)},
+		{Name: "UpdateClientCertificate", HTTP: "PATCH /clientcertificates/{clientcertificate_id}", Handler: awsproto.Handle(s.updateClientCertificate)},
+		{Name: "DeleteClientCertificate", HTTP: "DELETE /clientcertificates/{clientcertificate_id}", Status: 202, Handler: awsproto.Handle(s.deleteClientCertificate)},
+
+		{Name: "GetAccount", HTTP: "GET /account", Handler: awsproto.Handle(s.getAccount)},
+		{Name: "UpdateAccount", HTTP: "PATCH /account", Handler: awsproto.Handle(s.updateAccount)},
+
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},
 		{Name: "GetTags", HTTP: "GET /tags/{resource_arn}", Handler: awsproto.Handle(s.getTags)},

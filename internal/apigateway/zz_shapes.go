@@ -12,6 +12,14 @@ type AccessLogSettings struct {
 	DestinationArn *string `aws:"name=destinationArn"`
 }
 
+// Account is the Account shape of AWS's model.
+type Account struct {
+	CloudwatchRoleArn *string           `aws:"name=cloudwatchRoleArn"`
+	ThrottleSettings  *ThrottleSettings `aws:"name=throttleSettings"`
+	Features          []string          `aws:"name=features"`
+	ApiKeyVersion     *string           `aws:"name=apiKeyVersion"`
+}
+
 // ApiKey is the ApiKey shape of AWS's model.
 type ApiKey struct {
 	Id              *string           `aws:"name=id"`
@@ -79,6 +87,22 @@ type CanarySettings struct {
 	DeploymentId           *string           `aws:"name=deploymentId"`
 	StageVariableOverrides map[string]string `aws:"name=stageVariableOverrides"`
 	UseStageCache          *bool             `aws:"name=useStageCache"`
+}
+
+// ClientCertificate is the ClientCertificate shape of AWS's model.
+type ClientCertificate struct {
+	ClientCertificateId   *string           `aws:"name=clientCertificateId"`
+	Description           *string           `aws:"name=description"`
+	PemEncodedCertificate *string           `aws:"name=pemEncodedCertificate"`
+	CreatedDate           *time.Time        `aws:"name=createdDate"`
+	ExpirationDate        *time.Time        `aws:"name=expirationDate"`
+	Tags                  map[string]string `aws:"name=tags"`
+}
+
+// ClientCertificates is the ClientCertificates shape of AWS's model.
+type ClientCertificates struct {
+	Position *string             `aws:"name=position"`
+	Items    []ClientCertificate `aws:"name=item"`
 }
 
 // CreateApiKeyRequest is the CreateApiKeyRequest shape of AWS's model.
@@ -231,6 +255,11 @@ type DeleteAuthorizerRequest struct {
 type DeleteBasePathMappingRequest struct {
 	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
 	BasePath   *string `aws:"name=basePath,loc=uri,locname=base_path,required"`
+}
+
+// DeleteClientCertificateRequest is the DeleteClientCertificateRequest shape of AWS's model.
+type DeleteClientCertificateRequest struct {
+	ClientCertificateId *string `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
 }
 
 // DeleteDeploymentRequest is the DeleteDeploymentRequest shape of AWS's model.
@@ -396,6 +425,16 @@ type GatewayResponses struct {
 	Items    []GatewayResponse `aws:"name=item"`
 }
 
+// GenerateClientCertificateRequest is the GenerateClientCertificateRequest shape of AWS's model.
+type GenerateClientCertificateRequest struct {
+	Description *string           `aws:"name=description"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
+// GetAccountRequest is the GetAccountRequest shape of AWS's model.
+type GetAccountRequest struct {
+}
+
 // GetApiKeyRequest is the GetApiKeyRequest shape of AWS's model.
 type GetApiKeyRequest struct {
 	ApiKey       *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -435,6 +474,17 @@ type GetBasePathMappingsRequest struct {
 	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
 	Position   *string `aws:"name=position,loc=query,locname=position"`
 	Limit      *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetClientCertificateRequest is the GetClientCertificateRequest shape of AWS's model.
+type GetClientCertificateRequest struct {
+	ClientCertificateId *string `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
+}
+
+// GetClientCertificatesRequest is the GetClientCertificatesRequest shape of AWS's model.
+type GetClientCertificatesRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
 // GetDeploymentRequest is the GetDeploymentRequest shape of AWS's model.
@@ -965,6 +1015,11 @@ type UntagResourceRequest struct {
 	TagKeys     []string `aws:"name=tagKeys,loc=query,locname=tagKeys,required"`
 }
 
+// UpdateAccountRequest is the UpdateAccountRequest shape of AWS's model.
+type UpdateAccountRequest struct {
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
 // UpdateApiKeyRequest is the UpdateApiKeyRequest shape of AWS's model.
 type UpdateApiKeyRequest struct {
 	ApiKey          *string          `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -976,6 +1031,12 @@ type UpdateAuthorizerRequest struct {
 	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	AuthorizerId    *string          `aws:"name=authorizerId,loc=uri,locname=authorizer_id,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateClientCertificateRequest is the UpdateClientCertificateRequest shape of AWS's model.
+type UpdateClientCertificateRequest struct {
+	ClientCertificateId *string          `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
+	PatchOperations     []PatchOperation `aws:"name=patchOperations"`
 }
 
 // UpdateIntegrationRequest is the UpdateIntegrationRequest shape of AWS's model.

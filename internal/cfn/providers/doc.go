@@ -345,11 +345,9 @@
 // checked against them; users' login profiles are not supported. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
-// AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
-// which virga does not write), AWS::ApiGateway::UsagePlan and
-// AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
-// form: virga has no usage plans, throttling or API keys (a method that
-// requires a key only requires the x-api-key header to be present).
+// AWS::ApiGateway::Account sets the account's CloudWatch role
+// (UpdateAccount), which virga's API Gateway records and its logs do not
+// need; its Ref is a generated identifier.
 // AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
