@@ -33,10 +33,11 @@
 // get, list, update and delete. Gateway responses (gatewayresponses.go):
 // put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
 // (usage.go). The account's client certificates
-// (op_clientcertificates.go): generate, get, list, update and delete;
+// (op_clientcertificates.go) and VPC links (op_vpclinks.go, AVAILABLE
+// once created): create, get, list, update and delete;
 // GetAccount and UpdateAccount (op_account.go), whose CloudWatch role is
 // recorded. TagResource, UntagResource, GetTags for
-// APIs, stages and client certificates. Identifiers look like AWS's: ten lowercase letters and
+// APIs, stages, client certificates and VPC links. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
 // AWS does.
@@ -147,7 +148,8 @@
 //
 // # Not supported yet
 //
-// VPC links; contentHandling (binary conversions) in mapping templates;
+// Integrations through VPC links (connectionType VPC_LINK): the links
+// are recorded, not routed through; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
 // methods require a SigV4 Authorization header, whose signer (by its

@@ -68,6 +68,8 @@ const (
 	msgModelNotFound            = "Invalid model name specified"
 	msgValidatorNotFound        = "Invalid Request Validator identifier specified"
 	msgClientCertNotFound       = "Invalid Client Certificate identifier specified"
+	msgVpcLinkNotFound          = "Invalid Vpc Link identifier specified"
+	msgVpcLinkTargets           = "A VPC link must target exactly one Network Load Balancer"
 	msgInvalidExportType        = "Invalid export type: %s. Valid types are oas30 and swagger"
 	msgInvalidExportAccept      = "Invalid Accept header: %s. Valid values are application/json and application/yaml"
 )

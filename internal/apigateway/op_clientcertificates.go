@@ -1,7 +1,6 @@
 package apigateway
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,11 +9,7 @@ import (
 	"encoding/pem"
 	"maps"
 	"math/big"
-	"slices"
 	"time"
-
-	"github.com/virga/virga/internal/store"
-	"github.com/virga/virga/internal/store/keys"
 )
 
 // Client certificates are the account's: self-signed certificates API
@@ -38,8 +33,8 @@ type clientCertRecord struct {
 	Tags        map[string]string `json:",omitempty"`
 }
 
-func clientCertKey(account, id string) []byte {
-	return keys.AppendString(rootKey("c", account), id)
+func newClientCerts() *accountRecords[clientCertRecord] {
+	return newAccountRecords("c", msgClientCertNotFound, func(c *clientCertRecord) string { return c.ID })
 }
 
 func (s *Service) generateClientCertificate(ctx context.Context, in *GenerateClientCertificateRequest) (*ClientCertificate, error) {
@@ -55,8 +50,8 @@ func (s *Service) generateClientCertificate(ctx context.Context, in *GenerateCli
 	defer s.mu.Unlock()
 	c := &clientCertRecord{Description: deref(in.Description), PEM: certPEM, KeyPEM: keyPEM,
 		Created: now, Expires: now.Add(clientCertValidity), Tags: maps.Clone(in.Tags)}
-	c.ID = s.newID(shortIDLength, func(id string) bool { return s.clientCerts[id] != nil })
-	if err := s.putClientCert(c); err != nil {
+	c.ID = s.newID(shortIDLength, s.clientCerts.taken)
+	if err := s.clientCerts.put(s, c); err != nil {
 		return nil, err
 	}
 	return clientCertOutput(c), nil
@@ -84,28 +79,10 @@ func selfSignedCertificate(from, until time.Time) (string, string, error) {
 	return string(cert), string(priv), nil
 }
 
-// putClientCert commits a certificate and keeps it. The caller holds s.mu.
-func (s *Service) putClientCert(c *clientCertRecord) error {
-	if err := s.commit(func(b store.Batch) error { return putJSON(b, clientCertKey(s.account, c.ID), c) }); err != nil {
-		return err
-	}
-	s.clientCerts[c.ID] = c
-	return nil
-}
-
-// clientCert returns a certificate by id. The caller holds s.mu.
-func (s *Service) clientCert(id string) (*clientCertRecord, error) {
-	c := s.clientCerts[id]
-	if c == nil {
-		return nil, notFound(msgClientCertNotFound)
-	}
-	return c, nil
-}
-
 func (s *Service) getClientCertificate(ctx context.Context, in *GetClientCertificateRequest) (*ClientCertificate, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	c, err := s.clientCert(*in.ClientCertificateId)
+	c, err := s.clientCerts.get(*in.ClientCertificateId)
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +92,7 @@ func (s *Service) getClientCertificate(ctx context.Context, in *GetClientCertifi
 func (s *Service) getClientCertificates(ctx context.Context, in *GetClientCertificatesRequest) (*ClientCertificates, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	all := slices.SortedFunc(maps.Values(s.clientCerts), func(x, y *clientCertRecord) int { return cmp.Compare(x.ID, y.ID) })
-	items, next := page(all, func(c *clientCertRecord) string { return c.ID }, in.Position, in.Limit)
+	items, next := s.clientCerts.page(in.Position, in.Limit)
 	out := &ClientCertificates{Position: next, Items: make([]ClientCertificate, 0, len(items))}
 	for _, c := range items {
 		out.Items = append(out.Items, *clientCertOutput(c))
@@ -131,7 +107,7 @@ func (s *Service) updateClientCertificate(ctx context.Context, in *UpdateClientC
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old, err := s.clientCert(*in.ClientCertificateId)
+	old, err := s.clientCerts.get(*in.ClientCertificateId)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +118,7 @@ func (s *Service) updateClientCertificate(ctx context.Context, in *UpdateClientC
 		}
 		c.Description = p.str()
 	}
-	if err := s.putClientCert(&c); err != nil {
+	if err := s.clientCerts.put(s, &c); err != nil {
 		return nil, err
 	}
 	return clientCertOutput(&c), nil
@@ -151,15 +127,7 @@ func (s *Service) updateClientCertificate(ctx context.Context, in *UpdateClientC
 func (s *Service) deleteClientCertificate(ctx context.Context, in *DeleteClientCertificateRequest) (*noOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.clientCert(*in.ClientCertificateId); err != nil {
-		return nil, err
-	}
-	id := *in.ClientCertificateId
-	if err := s.commit(func(b store.Batch) error { b.Delete(clientCertKey(s.account, id)); return nil }); err != nil {
-		return nil, err
-	}
-	delete(s.clientCerts, id)
-	return nil, nil
+	return nil, s.clientCerts.delete(s, *in.ClientCertificateId)
 }
 
 // clientCertOutput is a certificate as GetClientCertificate answers it.

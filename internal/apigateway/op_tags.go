@@ -6,17 +6,24 @@ import (
 	"strings"
 )
 
-// taggable is what an ARN names: an API, one of its stages, or a client
-// certificate.
+// taggable is what an ARN names: an API, one of its stages, or one of
+// the account's client certificates and VPC links (record).
 type taggable struct {
-	st    *apiState
-	stage *stage // nil for the API itself
-	cert  *clientCertRecord
+	st     *apiState
+	stage  *stage // nil for the API itself
+	record *taggedRecord
+}
+
+// taggedRecord is an account-level record's tags, and how to store the
+// record with new ones.
+type taggedRecord struct {
+	tags map[string]string
+	save func(tags map[string]string) error
 }
 
 // resolveARN finds what a tagging ARN names:
 // arn:aws:apigateway:REGION::/restapis/ID, .../restapis/ID/stages/NAME or
-// .../clientcertificates/ID.
+// .../clientcertificates/ID or .../vpclinks/ID.
 // The caller holds s.mu.
 func (s *Service) resolveARN(arn string) (taggable, error) {
 	parts := strings.SplitN(arn, ":", 6)
@@ -25,8 +32,10 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 	}
 	segs := strings.Split(strings.TrimPrefix(parts[5], "/"), "/")
 	if len(segs) == 2 && segs[0] == "clientcertificates" {
-		c, err := s.clientCert(segs[1])
-		return taggable{cert: c}, err
+		return accountTaggable(s, s.clientCerts, segs[1], func(c *clientCertRecord) *map[string]string { return &c.Tags })
+	}
+	if len(segs) == 2 && segs[0] == "vpclinks" {
+		return accountTaggable(s, s.vpcLinks, segs[1], func(l *vpcLinkRecord) *map[string]string { return &l.Tags })
 	}
 	if len(segs) < 2 || segs[0] != "restapis" {
 		return taggable{}, badRequest(msgInvalidARN)
@@ -50,14 +59,12 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 
 // retag replaces the tags of what t names with f's result.
 func (s *Service) retag(t taggable, f func(map[string]string) (map[string]string, error)) error {
-	if t.cert != nil {
-		c := *t.cert
-		tags, err := f(maps.Clone(c.Tags))
+	if t.record != nil {
+		tags, err := f(maps.Clone(t.record.tags))
 		if err != nil {
 			return err
 		}
-		c.Tags = tags
-		return s.putClientCert(&c)
+		return t.record.save(tags)
 	}
 	if t.stage != nil {
 		g := *t.stage
@@ -122,8 +129,8 @@ func (s *Service) getTags(ctx context.Context, in *GetTagsRequest) (*Tags, error
 	}
 	var tags map[string]string
 	switch {
-	case t.cert != nil:
-		tags = t.cert.Tags
+	case t.record != nil:
+		tags = t.record.tags
 	case t.stage != nil:
 		tags = t.stage.Tags
 	default:
@@ -134,4 +141,18 @@ func (s *Service) getTags(ctx context.Context, in *GetTagsRequest) (*Tags, error
 		out.Tags = map[string]string{}
 	}
 	return out, nil
+}
+
+// accountTaggable is an account-level record's tags, tagsOf pointing at
+// them in a record.
+func accountTaggable[T any](s *Service, records *accountRecords[T], id string, tagsOf func(*T) *map[string]string) (taggable, error) {
+	v, err := records.get(id)
+	if err != nil {
+		return taggable{}, err
+	}
+	return taggable{record: &taggedRecord{*tagsOf(v), func(tags map[string]string) error {
+		c := *v
+		*tagsOf(&c) = tags
+		return records.put(s, &c)
+	}}}, nil
 }

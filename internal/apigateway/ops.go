@@ -111,6 +111,12 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateClientCertificate", HTTP: "PATCH /clientcertificates/{clientcertificate_id}", Handler: awsproto.Handle(s.updateClientCertificate)},
 		{Name: "DeleteClientCertificate", HTTP: "DELETE /clientcertificates/{clientcertificate_id}", Status: 202, Handler: awsproto.Handle(s.deleteClientCertificate)},
 
+		{Name: "CreateVpcLink", HTTP: "POST /vpclinks", Status: 202, Handler: awsproto.Handle(s.createVpcLink)},
+		{Name: "GetVpcLinks", HTTP: "GET /vpclinks", Handler: awsproto.Handle(s.getVpcLinks)},
+		{Name: "GetVpcLink", HTTP: "GET /vpclinks/{vpclink_id}", Handler: awsproto.Handle(s.getVpcLink)},
+		{Name: "UpdateVpcLink", HTTP: "PATCH /vpclinks/{vpclink_id}", Handler: awsproto.Handle(s.updateVpcLink)},
+		{Name: "DeleteVpcLink", HTTP: "DELETE /vpclinks/{vpclink_id}", Status: 202, Handler: awsproto.Handle(s.deleteVpcLink)},
+
 		{Name: "GetAccount", HTTP: "GET /account", Handler: awsproto.Handle(s.getAccount)},
 		{Name: "UpdateAccount", HTTP: "PATCH /account", Handler: awsproto.Handle(s.updateAccount)},
 

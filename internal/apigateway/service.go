@@ -122,9 +122,11 @@ type Service struct {
 	plans map[string]*usagePlanRecord
 	// domains are the account's custom domain names, by name.
 	domains map[string]*domainRecord
-	// clientCerts are the account's client certificates, by id, and
-	// settings its API Gateway settings (op_account.go).
-	clientCerts map[string]*clientCertRecord
+	// clientCerts and vpcLinks are the account's client certificates and
+	// VPC links, by id, and settings its API Gateway settings
+	// (op_account.go).
+	clientCerts *accountRecords[clientCertRecord]
+	vpcLinks    *accountRecords[vpcLinkRecord]
 	settings    accountRecord
 	// domainHosts are the domains' names in lower case, published for
 	// the edge, which asks of every request whether its host is one,
@@ -154,7 +156,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, certs: d.Certificates, apis: map[string]*apiState{},
 		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, domains: map[string]*domainRecord{},
-		clientCerts: map[string]*clientCertRecord{}, accountBucket: d.AccountThrottle}
+		clientCerts: newClientCerts(), vpcLinks: newVpcLinks(), accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	}

@@ -20,6 +20,7 @@ import (
 //	n/DOMAIN       domainRecord (JSON): a custom domain name with its base
 //	               path mappings
 //	c/CERT         clientCertRecord (JSON): a client certificate
+//	v/LINK         vpcLinkRecord (JSON): a VPC link
 //	t              accountRecord (JSON): the account's settings
 //
 // An API's deployments and stages sort under its id, so deleting the API
@@ -112,7 +113,10 @@ func (s *Service) load() error {
 		return err
 	}
 	s.publishDomains()
-	if err := scan(s.store, rootKey("c", s.account), func(c *clientCertRecord) { s.clientCerts[c.ID] = c }); err != nil {
+	if err := s.clientCerts.load(s); err != nil {
+		return err
+	}
+	if err := s.vpcLinks.load(s); err != nil {
 		return err
 	}
 	if settings, err := store.GetJSON[accountRecord](s.store, accountKey(s.account)); err != nil {

@@ -240,6 +240,14 @@ type CreateUsagePlanRequest struct {
 	Tags        map[string]string `aws:"name=tags"`
 }
 
+// CreateVpcLinkRequest is the CreateVpcLinkRequest shape of AWS's model.
+type CreateVpcLinkRequest struct {
+	Name        *string           `aws:"name=name,required"`
+	Description *string           `aws:"name=description"`
+	TargetArns  []string          `aws:"name=targetArns,required"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
 // DeleteApiKeyRequest is the DeleteApiKeyRequest shape of AWS's model.
 type DeleteApiKeyRequest struct {
 	ApiKey *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -347,6 +355,11 @@ type DeleteUsagePlanKeyRequest struct {
 // DeleteUsagePlanRequest is the DeleteUsagePlanRequest shape of AWS's model.
 type DeleteUsagePlanRequest struct {
 	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
+}
+
+// DeleteVpcLinkRequest is the DeleteVpcLinkRequest shape of AWS's model.
+type DeleteVpcLinkRequest struct {
+	VpcLinkId *string `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
 }
 
 // Deployment is the Deployment shape of AWS's model.
@@ -676,6 +689,17 @@ type GetUsageRequest struct {
 	EndDate     *string `aws:"name=endDate,loc=query,locname=endDate,required"`
 	Position    *string `aws:"name=position,loc=query,locname=position"`
 	Limit       *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetVpcLinkRequest is the GetVpcLinkRequest shape of AWS's model.
+type GetVpcLinkRequest struct {
+	VpcLinkId *string `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
+}
+
+// GetVpcLinksRequest is the GetVpcLinksRequest shape of AWS's model.
+type GetVpcLinksRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
 // ImportRestApiRequest is the ImportRestApiRequest shape of AWS's model.
@@ -1102,6 +1126,12 @@ type UpdateUsageRequest struct {
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
 }
 
+// UpdateVpcLinkRequest is the UpdateVpcLinkRequest shape of AWS's model.
+type UpdateVpcLinkRequest struct {
+	VpcLinkId       *string          `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
 // Usage is the Usage shape of AWS's model.
 type Usage struct {
 	UsagePlanId *string              `aws:"name=usagePlanId"`
@@ -1141,6 +1171,23 @@ type UsagePlanKeys struct {
 type UsagePlans struct {
 	Position *string     `aws:"name=position"`
 	Items    []UsagePlan `aws:"name=item"`
+}
+
+// VpcLink is the VpcLink shape of AWS's model.
+type VpcLink struct {
+	Id            *string           `aws:"name=id"`
+	Name          *string           `aws:"name=name"`
+	Description   *string           `aws:"name=description"`
+	TargetArns    []string          `aws:"name=targetArns"`
+	Status        *VpcLinkStatus    `aws:"name=status"`
+	StatusMessage *string           `aws:"name=statusMessage"`
+	Tags          map[string]string `aws:"name=tags"`
+}
+
+// VpcLinks is the VpcLinks shape of AWS's model.
+type VpcLinks struct {
+	Position *string   `aws:"name=position"`
+	Items    []VpcLink `aws:"name=item"`
 }
 
 // ApiKeySourceType is the ApiKeySourceType enum of AWS's model.
@@ -1261,4 +1308,12 @@ type UnauthorizedCacheControlHeaderStrategy string
 // Values lists the values AWS accepts for UnauthorizedCacheControlHeaderStrategy.
 func (UnauthorizedCacheControlHeaderStrategy) Values() []string {
 	return []string{"FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"}
+}
+
+// VpcLinkStatus is the VpcLinkStatus enum of AWS's model.
+type VpcLinkStatus string
+
+// Values lists the values AWS accepts for VpcLinkStatus.
+func (VpcLinkStatus) Values() []string {
+	return []string{"AVAILABLE", "PENDING", "DELETING", "FAILED"}
 }

@@ -347,7 +347,9 @@
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account sets the account's CloudWatch role
 // (UpdateAccount), which virga's API Gateway records and its logs do not
-// need; its Ref is a generated identifier.
+// need; its Ref is a generated identifier. AWS::ApiGateway::ClientCertificate
+// and AWS::ApiGateway::VpcLink (Ref and VpcLinkId its id) are made, their
+// names, descriptions and tags changed in place (apigateway_account.go).
 // AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too

@@ -77,8 +77,8 @@ func TestAPIGWv1ClientCertificates(t *testing.T) {
 	}
 }
 
-// clientCertStack is a client certificate a stage names, and the
-// account's CloudWatch role.
+// clientCertStack is a client certificate, a VPC link and the account's
+// CloudWatch role.
 const clientCertStack = `Resources:
   Cert:
     Type: AWS::ApiGateway::ClientCertificate
@@ -90,9 +90,21 @@ const clientCertStack = `Resources:
     Type: AWS::ApiGateway::Account
     Properties:
       CloudWatchRoleArn: !Sub "arn:aws:iam::${AWS::AccountId}:role/ApiGatewayLogs"
+  Link:
+    Type: AWS::ApiGateway::VpcLink
+    Properties:
+      Name: DESCRIPTION-link
+      TargetArns:
+        - !Sub "arn:aws:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:loadbalancer/net/internal/50dc6c495c0c9188"
+      Tags:
+        - {Key: team, Value: pets}
 Outputs:
   Cert:
     Value: !Ref Cert
+  Link:
+    Value: !Ref Link
+  LinkId:
+    Value: !GetAtt Link.VpcLinkId
 `
 
 // TestAPIGWv1ClientCertificateStack deploys a client certificate and the
@@ -104,9 +116,17 @@ func TestAPIGWv1ClientCertificateStack(t *testing.T) {
 	ctx := context.Background()
 	cf := cloudformation.NewFromConfig(env.Config)
 	c := apigateway.NewFromConfig(env.Config)
-	template := func(d string) string { return strings.Replace(clientCertStack, "DESCRIPTION", d, 1) }
+	template := func(d string) string { return strings.ReplaceAll(clientCertStack, "DESCRIPTION", d) }
 	deployStack(t, cf, "certs", template("first"), false)
-	id := createdStackOutputs(t, cf, "certs")["Cert"]
+	outs := createdStackOutputs(t, cf, "certs")
+	id, linkID := outs["Cert"], outs["Link"]
+	if linkID == "" || outs["LinkId"] != linkID {
+		t.Fatalf("outputs %v", outs)
+	}
+	link, err := c.GetVpcLink(ctx, &apigateway.GetVpcLinkInput{VpcLinkId: &linkID})
+	if err != nil || aws.ToString(link.Name) != "first-link" || link.Status != agtypes.VpcLinkStatusAvailable || len(link.TargetArns) != 1 || link.Tags["team"] != "pets" {
+		t.Fatalf("GetVpcLink: %+v %v", link, err)
+	}
 	cert, err := c.GetClientCertificate(ctx, &apigateway.GetClientCertificateInput{ClientCertificateId: &id})
 	if err != nil || aws.ToString(cert.Description) != "first" || cert.Tags["team"] != "pets" {
 		t.Fatalf("GetClientCertificate: %v %v", cert, err)
@@ -118,6 +138,9 @@ func TestAPIGWv1ClientCertificateStack(t *testing.T) {
 	if cert, err := c.GetClientCertificate(ctx, &apigateway.GetClientCertificateInput{ClientCertificateId: &id}); err != nil || aws.ToString(cert.Description) != "second" {
 		t.Fatalf("GetClientCertificate after the update: %v %v", cert, err)
 	}
+	if link, err := c.GetVpcLink(ctx, &apigateway.GetVpcLinkInput{VpcLinkId: &linkID}); err != nil || aws.ToString(link.Name) != "second-link" {
+		t.Fatalf("GetVpcLink after the update: %+v %v", link, err)
+	}
 	if _, err := cf.DeleteStack(ctx, &cloudformation.DeleteStackInput{StackName: aws.String("certs")}); err != nil {
 		t.Fatal(err)
 	}
@@ -125,5 +148,42 @@ func TestAPIGWv1ClientCertificateStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.GetClientCertificate(ctx, &apigateway.GetClientCertificateInput{ClientCertificateId: &id})
+	expectAPIError(t, err, "NotFoundException", 404)
+	_, err = c.GetVpcLink(ctx, &apigateway.GetVpcLinkInput{VpcLinkId: &linkID})
+	expectAPIError(t, err, "NotFoundException", 404)
+}
+
+// TestAPIGWv1VpcLinks creates a VPC link to a network load balancer,
+// which is AVAILABLE at once, renames, tags, lists and deletes it.
+func TestAPIGWv1VpcLinks(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	c := apigateway.NewFromConfig(env.Config)
+	nlb := "arn:aws:elasticloadbalancing:" + env.Cfg.Region + ":" + testAccount + ":loadbalancer/net/internal/50dc6c495c0c9188"
+	_, err := c.CreateVpcLink(ctx, &apigateway.CreateVpcLinkInput{Name: aws.String("none"), TargetArns: []string{}})
+	expectAPIError(t, err, "BadRequestException", 400)
+	link, err := c.CreateVpcLink(ctx, &apigateway.CreateVpcLinkInput{Name: aws.String("internal"), TargetArns: []string{nlb}})
+	if err != nil || link.Status != agtypes.VpcLinkStatusAvailable || len(aws.ToString(link.Id)) != 6 {
+		t.Fatalf("CreateVpcLink: %+v %v", link, err)
+	}
+	up, err := c.UpdateVpcLink(ctx, &apigateway.UpdateVpcLinkInput{VpcLinkId: link.Id, PatchOperations: []agtypes.PatchOperation{
+		{Op: agtypes.OpReplace, Path: aws.String("/name"), Value: aws.String("backend")},
+		{Op: agtypes.OpReplace, Path: aws.String("/description"), Value: aws.String("to the NLB")}}})
+	if err != nil || aws.ToString(up.Name) != "backend" || aws.ToString(up.Description) != "to the NLB" || up.TargetArns[0] != nlb {
+		t.Fatalf("UpdateVpcLink: %+v %v", up, err)
+	}
+	arn := "arn:aws:apigateway:" + env.Cfg.Region + "::/vpclinks/" + *link.Id
+	if _, err := c.TagResource(ctx, &apigateway.TagResourceInput{ResourceArn: &arn, Tags: map[string]string{"env": "prod"}}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.GetVpcLinks(ctx, &apigateway.GetVpcLinksInput{})
+	if err != nil || len(list.Items) != 1 || list.Items[0].Tags["env"] != "prod" {
+		t.Fatalf("GetVpcLinks: %+v %v", list, err)
+	}
+	if _, err := c.DeleteVpcLink(ctx, &apigateway.DeleteVpcLinkInput{VpcLinkId: link.Id}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetVpcLink(ctx, &apigateway.GetVpcLinkInput{VpcLinkId: link.Id})
 	expectAPIError(t, err, "NotFoundException", 404)
 }
