@@ -34,7 +34,8 @@
 // put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
 // (usage.go). The account's client certificates
 // (op_clientcertificates.go) and VPC links (op_vpclinks.go, AVAILABLE
-// once created): create, get, list, update and delete;
+// once created), and each API's documentation parts and versions: create,
+// get, list, update and delete;
 // GetAccount and UpdateAccount (op_account.go), whose CloudWatch role is
 // recorded. TagResource, UntagResource, GetTags for
 // APIs, stages, client certificates and VPC links. Identifiers look like AWS's: ten lowercase letters and
@@ -199,7 +200,10 @@
 // deployment holds as an OpenAPI 3.0 (oas30) or Swagger 2.0 (swagger)
 // document, JSON or YAML by its Accept header, with the extensions its
 // parameters ask for (integrations, authorizers, apigateway); postman adds
-// nothing. Canary settings, caching and documentation are not
+// nothing. Canary settings and caching are not implemented;
+// documentation parts and versions (op_documentation.go) are kept, a
+// version put on a stage by CreateDocumentationVersion's stageName, but
+// GetExport does not write them and ImportDocumentationParts is not
 // implemented; client certificates are made and kept, but HTTP
 // integrations do not present them to their endpoints. Execution logs are: a stage whose
 // method settings set LoggingLevel INFO (every request) or ERROR

@@ -96,6 +96,17 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "UpdateRequestValidator", HTTP: "PATCH /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.updateRequestValidator)},
 		{Name: "DeleteRequestValidator", HTTP: "DELETE /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Status: 202, Handler: awsproto.Handle(s.deleteRequestValidator)},
 
+		{Name: "CreateDocumentationPart", HTTP: "POST /restapis/{restapi_id}/documentation/parts", Status: 201, Handler: awsproto.Handle(s.createDocumentationPart)},
+		{Name: "GetDocumentationParts", HTTP: "GET /restapis/{restapi_id}/documentation/parts", Handler: awsproto.Handle(s.getDocumentationParts)},
+		{Name: "GetDocumentationPart", HTTP: "GET /restapis/{restapi_id}/documentation/parts/{part_id}", Handler: awsproto.Handle(s.getDocumentationPart)},
+		{Name: "UpdateDocumentationPart", HTTP: "PATCH /restapis/{restapi_id}/documentation/parts/{part_id}", Handler: awsproto.Handle(s.updateDocumentationPart)},
+		{Name: "DeleteDocumentationPart", HTTP: "DELETE /restapis/{restapi_id}/documentation/parts/{part_id}", Status: 202, Handler: awsproto.Handle(s.deleteDocumentationPart)},
+		{Name: "CreateDocumentationVersion", HTTP: "POST /restapis/{restapi_id}/documentation/versions", Status: 201, Handler: awsproto.Handle(s.createDocumentationVersion)},
+		{Name: "GetDocumentationVersions", HTTP: "GET /restapis/{restapi_id}/documentation/versions", Handler: awsproto.Handle(s.getDocumentationVersions)},
+		{Name: "GetDocumentationVersion", HTTP: "GET /restapis/{restapi_id}/documentation/versions/{doc_version}", Handler: awsproto.Handle(s.getDocumentationVersion)},
+		{Name: "UpdateDocumentationVersion", HTTP: "PATCH /restapis/{restapi_id}/documentation/versions/{doc_version}", Handler: awsproto.Handle(s.updateDocumentationVersion)},
+		{Name: "DeleteDocumentationVersion", HTTP: "DELETE /restapis/{restapi_id}/documentation/versions/{doc_version}", Status: 202, Handler: awsproto.Handle(s.deleteDocumentationVersion)},
+
 		{Name: "CreateDomainName", HTTP: "POST /domainnames", Status: 201, Handler: awsproto.Handle(s.createDomainName)},
 		{Name: "GetDomainNames", HTTP: "GET /domainnames", Handler: awsproto.Handle(s.getDomainNames)},
 		{Name: "GetDomainName", HTTP: "GET /domainnames/{domain_name}", Handler: awsproto.Handle(s.getDomainName)},

@@ -152,6 +152,21 @@ type CreateDeploymentRequest struct {
 	TracingEnabled      *bool                     `aws:"name=tracingEnabled"`
 }
 
+// CreateDocumentationPartRequest is the CreateDocumentationPartRequest shape of AWS's model.
+type CreateDocumentationPartRequest struct {
+	RestApiId  *string                    `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Location   *DocumentationPartLocation `aws:"name=location,required"`
+	Properties *string                    `aws:"name=properties,required"`
+}
+
+// CreateDocumentationVersionRequest is the CreateDocumentationVersionRequest shape of AWS's model.
+type CreateDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,required"`
+	StageName            *string `aws:"name=stageName"`
+	Description          *string `aws:"name=description"`
+}
+
 // CreateDomainNameRequest is the CreateDomainNameRequest shape of AWS's model.
 type CreateDomainNameRequest struct {
 	DomainName                          *string                       `aws:"name=domainName,required"`
@@ -276,6 +291,18 @@ type DeleteDeploymentRequest struct {
 	DeploymentId *string `aws:"name=deploymentId,loc=uri,locname=deployment_id,required"`
 }
 
+// DeleteDocumentationPartRequest is the DeleteDocumentationPartRequest shape of AWS's model.
+type DeleteDocumentationPartRequest struct {
+	RestApiId           *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+}
+
+// DeleteDocumentationVersionRequest is the DeleteDocumentationVersionRequest shape of AWS's model.
+type DeleteDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
+}
+
 // DeleteDomainNameRequest is the DeleteDomainNameRequest shape of AWS's model.
 type DeleteDomainNameRequest struct {
 	DomainName *string `aws:"name=domainName,loc=uri,locname=domain_name,required"`
@@ -381,6 +408,41 @@ type DeploymentCanarySettings struct {
 type Deployments struct {
 	Position *string      `aws:"name=position"`
 	Items    []Deployment `aws:"name=item"`
+}
+
+// DocumentationPart is the DocumentationPart shape of AWS's model.
+type DocumentationPart struct {
+	Id         *string                    `aws:"name=id"`
+	Location   *DocumentationPartLocation `aws:"name=location"`
+	Properties *string                    `aws:"name=properties"`
+}
+
+// DocumentationPartLocation is the DocumentationPartLocation shape of AWS's model.
+type DocumentationPartLocation struct {
+	Type       *DocumentationPartType `aws:"name=type,required"`
+	Path       *string                `aws:"name=path"`
+	Method     *string                `aws:"name=method"`
+	StatusCode *string                `aws:"name=statusCode" pattern:"^([1-5]\\d\\d|\\*|\\s*)$"`
+	Name       *string                `aws:"name=name"`
+}
+
+// DocumentationParts is the DocumentationParts shape of AWS's model.
+type DocumentationParts struct {
+	Position *string             `aws:"name=position"`
+	Items    []DocumentationPart `aws:"name=item"`
+}
+
+// DocumentationVersion is the DocumentationVersion shape of AWS's model.
+type DocumentationVersion struct {
+	Version     *string    `aws:"name=version"`
+	CreatedDate *time.Time `aws:"name=createdDate"`
+	Description *string    `aws:"name=description"`
+}
+
+// DocumentationVersions is the DocumentationVersions shape of AWS's model.
+type DocumentationVersions struct {
+	Position *string                `aws:"name=position"`
+	Items    []DocumentationVersion `aws:"name=item"`
 }
 
 // DomainName is the DomainName shape of AWS's model.
@@ -509,6 +571,36 @@ type GetDeploymentRequest struct {
 
 // GetDeploymentsRequest is the GetDeploymentsRequest shape of AWS's model.
 type GetDeploymentsRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Position  *string `aws:"name=position,loc=query,locname=position"`
+	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetDocumentationPartRequest is the GetDocumentationPartRequest shape of AWS's model.
+type GetDocumentationPartRequest struct {
+	RestApiId           *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+}
+
+// GetDocumentationPartsRequest is the GetDocumentationPartsRequest shape of AWS's model.
+type GetDocumentationPartsRequest struct {
+	RestApiId      *string                `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Type           *DocumentationPartType `aws:"name=type,loc=query,locname=type"`
+	NameQuery      *string                `aws:"name=nameQuery,loc=query,locname=name"`
+	Path           *string                `aws:"name=path,loc=query,locname=path"`
+	Position       *string                `aws:"name=position,loc=query,locname=position"`
+	Limit          *int32                 `aws:"name=limit,loc=query,locname=limit"`
+	LocationStatus *LocationStatusType    `aws:"name=locationStatus,loc=query,locname=locationStatus"`
+}
+
+// GetDocumentationVersionRequest is the GetDocumentationVersionRequest shape of AWS's model.
+type GetDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
+}
+
+// GetDocumentationVersionsRequest is the GetDocumentationVersionsRequest shape of AWS's model.
+type GetDocumentationVersionsRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	Position  *string `aws:"name=position,loc=query,locname=position"`
 	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
@@ -1063,6 +1155,20 @@ type UpdateClientCertificateRequest struct {
 	PatchOperations     []PatchOperation `aws:"name=patchOperations"`
 }
 
+// UpdateDocumentationPartRequest is the UpdateDocumentationPartRequest shape of AWS's model.
+type UpdateDocumentationPartRequest struct {
+	RestApiId           *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string          `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+	PatchOperations     []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateDocumentationVersionRequest is the UpdateDocumentationVersionRequest shape of AWS's model.
+type UpdateDocumentationVersionRequest struct {
+	RestApiId            *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string          `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
+	PatchOperations      []PatchOperation `aws:"name=patchOperations"`
+}
+
 // UpdateIntegrationRequest is the UpdateIntegrationRequest shape of AWS's model.
 type UpdateIntegrationRequest struct {
 	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -1238,6 +1344,14 @@ func (ContentHandlingStrategy) Values() []string {
 	return []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}
 }
 
+// DocumentationPartType is the DocumentationPartType enum of AWS's model.
+type DocumentationPartType string
+
+// Values lists the values AWS accepts for DocumentationPartType.
+func (DocumentationPartType) Values() []string {
+	return []string{"API", "AUTHORIZER", "MODEL", "RESOURCE", "METHOD", "PATH_PARAMETER", "QUERY_PARAMETER", "REQUEST_HEADER", "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY"}
+}
+
 // DomainNameStatus is the DomainNameStatus enum of AWS's model.
 type DomainNameStatus string
 
@@ -1268,6 +1382,14 @@ type IntegrationType string
 // Values lists the values AWS accepts for IntegrationType.
 func (IntegrationType) Values() []string {
 	return []string{"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"}
+}
+
+// LocationStatusType is the LocationStatusType enum of AWS's model.
+type LocationStatusType string
+
+// Values lists the values AWS accepts for LocationStatusType.
+func (LocationStatusType) Values() []string {
+	return []string{"DOCUMENTED", "UNDOCUMENTED"}
 }
 
 // Op is the Op enum of AWS's model.

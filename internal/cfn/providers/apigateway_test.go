@@ -468,6 +468,7 @@ func TestAPIGatewayRegistered(t *testing.T) {
 		"AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
 		"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::GatewayResponse",
 		"AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::ClientCertificate",
+		"AWS::ApiGateway::VpcLink", "AWS::ApiGateway::DocumentationPart", "AWS::ApiGateway::DocumentationVersion",
 		"AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment",
 		"AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage",
 	} {

@@ -349,7 +349,10 @@
 // (UpdateAccount), which virga's API Gateway records and its logs do not
 // need; its Ref is a generated identifier. AWS::ApiGateway::ClientCertificate
 // and AWS::ApiGateway::VpcLink (Ref and VpcLinkId its id) are made, their
-// names, descriptions and tags changed in place (apigateway_account.go).
+// names, descriptions and tags changed in place (apigateway_account.go);
+// so are AWS::ApiGateway::DocumentationPart (Ref and DocumentationPartId
+// its id, Properties an object or JSON text, changed in place) and
+// AWS::ApiGateway::DocumentationVersion (Ref the version).
 // AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
