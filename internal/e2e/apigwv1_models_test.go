@@ -156,3 +156,44 @@ func TestAPIGWv1ModelsAndValidators(t *testing.T) {
 	_, err = c.GetModel(ctx, &apigateway.GetModelInput{RestApiId: api.Id, ModelName: aws.String("Pet")})
 	expectAPIError(t, err, "NotFoundException", 404)
 }
+
+// TestAPIGWv1ModelsCLI runs the aws CLI's examples of the model and
+// request validator commands.
+func TestAPIGWv1ModelsCLI(t *testing.T) {
+	t.Parallel()
+	e2e.RequireTool(t, e2e.AWSCLI)
+	env := e2e.Start(t)
+	var api struct{ ID string }
+	cliJSON(t, env.CLI(t, "apigateway", "create-rest-api", "--name", "cli"), &api)
+	var m struct{ ID, Name, Description, ContentType, Schema string }
+	schema := `{ "$schema": "http://json-schema.org/draft-04/schema#", "title": "firstModel", "type": "object", "properties": { "firstProperty" : { "type": "object", "properties": { "key": { "type": "string" } } } } }`
+	cliJSON(t, env.CLI(t, "apigateway", "create-model", "--rest-api-id", api.ID, "--name", "firstModel", "--description", "The First Model",
+		"--content-type", "application/json", "--schema", schema), &m)
+	if m.Name != "firstModel" || m.Schema != schema || m.ContentType != "application/json" || len(m.ID) != 6 {
+		t.Fatalf("create-model: %+v", m)
+	}
+	var tpl struct{ Value string }
+	cliJSON(t, env.CLI(t, "apigateway", "get-model-template", "--rest-api-id", api.ID, "--model-name", "Empty"), &tpl)
+	if tpl.Value != "#set($inputRoot = $input.path('$'))\n{ }" {
+		t.Errorf("get-model-template Empty: %q", tpl.Value)
+	}
+	cliJSON(t, env.CLI(t, "apigateway", "update-model", "--rest-api-id", api.ID, "--model-name", "Empty",
+		"--patch-operations", "op=replace,path=/description,value='New Description'"), &m)
+	if m.Description != "New Description" {
+		t.Errorf("update-model: %+v", m)
+	}
+	var v struct {
+		ID                        string
+		Name                      string
+		ValidateRequestBody       bool
+		ValidateRequestParameters bool
+	}
+	cliJSON(t, env.CLI(t, "apigateway", "create-request-validator", "--rest-api-id", api.ID, "--name", "params",
+		"--validate-request-parameters"), &v)
+	if v.ID == "" || v.Name != "params" || v.ValidateRequestBody || !v.ValidateRequestParameters {
+		t.Errorf("create-request-validator: %+v", v)
+	}
+	if res := env.CLI(t, "apigateway", "delete-model", "--rest-api-id", api.ID, "--model-name", "firstModel"); res.ExitCode != 0 {
+		t.Errorf("delete-model: %s", res.Stderr)
+	}
+}
