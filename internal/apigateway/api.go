@@ -36,6 +36,11 @@ type restAPI struct {
 	// request validators, by id (requestvalidation.go).
 	Models            map[string]*model            `json:",omitempty"`
 	RequestValidators map[string]*requestValidator `json:",omitempty"`
+	// DocumentationParts are the API's documentation parts, by id, and
+	// DocumentationVersions its documentation versions, by version
+	// (op_documentation.go).
+	DocumentationParts    map[string]*docPart    `json:",omitempty"`
+	DocumentationVersions map[string]*docVersion `json:",omitempty"`
 }
 
 // resource is one node of an API's path tree. The root has no parent and

@@ -20,13 +20,25 @@
 // RestApi: Create (cloneFrom included), Get, Gets, Update, Delete, Import
 // and Put (OpenAPI 3 or Swagger 2, JSON or YAML; see openapi.go).
 // Resource, Method, MethodResponse, Integration, IntegrationResponse,
-// Deployment, Stage, Authorizer: create or put, get, list, update (JSON
-// Patch, patch.go) and delete. The account's API keys and usage plans,
+// Deployment, Stage, Authorizer, Model and RequestValidator: create or
+// put, get, list, update (JSON Patch, patch.go) and delete. Models
+// (op_models.go) are JSON Schema draft 4 documents, by name, which
+// CreateModel and UpdateModel check against the draft's form
+// (jsonschema.go); every API CreateRestApi makes starts with AWS's
+// default models Empty and Error; a model a method or method response
+// names cannot be deleted; GetModelTemplate writes the mapping template
+// AWS derives from a model's top-level properties. Request validators
+// (op_requestvalidators.go) have names unique in their API. The account's API keys and usage plans,
 // with the keys of each plan (op_apikeys.go, op_usageplans.go): create,
 // get, list, update and delete. Gateway responses (gatewayresponses.go):
 // put, get, list and delete. GetUsage and UpdateUsage of a plan's keys
-// (usage.go). TagResource, UntagResource, GetTags for
-// APIs and stages. Identifiers look like AWS's: ten lowercase letters and
+// (usage.go). The account's client certificates
+// (op_clientcertificates.go) and VPC links (op_vpclinks.go, AVAILABLE
+// once created), and each API's documentation parts and versions: create,
+// get, list, update and delete;
+// GetAccount and UpdateAccount (op_account.go), whose CloudWatch role is
+// recorded. TagResource, UntagResource, GetTags for
+// APIs, stages, client certificates and VPC links. Identifiers look like AWS's: ten lowercase letters and
 // digits for APIs and root resources, six for the rest. IAM authorizes the
 // control plane by HTTP verb (apigateway:GET, apigateway:POST, ...), as
 // AWS does.
@@ -140,7 +152,8 @@
 //
 // # Not supported yet
 //
-// VPC links; contentHandling (binary conversions) in mapping templates;
+// Integrations through VPC links (connectionType VPC_LINK): the links
+// are recorded, not routed through; contentHandling (binary conversions) in mapping templates;
 // AWS integrations with services virga does not have (Step Functions,
 // Kinesis, S3) answer 500 Internal server error. AWS_IAM
 // methods require a SigV4 Authorization header, whose signer (by its
@@ -178,10 +191,9 @@
 // headers, query strings, path parameters and stage variables into
 // headers, but not $context variables. Request validators check required
 // parameters and bodies against their JSON Schema draft 4 models
-// (requestvalidation.go, jsonschema.go); models and validators come from
-// an OpenAPI document and are read by GetModel(s) and
-// GetRequestValidator(s), but have no Create, Update or Delete
-// operations yet. Custom domain names and their base path mappings
+// (requestvalidation.go, jsonschema.go), as the stage's deployment holds
+// them. GetModelTemplate renders nested objects and arrays as the
+// request has them rather than member by member. Custom domain names and their base path mappings
 // (op_domainnames.go) are shared with API Gateway version 2's domain
 // names and API mappings (domains.go), reported with the DNS targets AWS
 // would give them, and route requests whose Host names them
@@ -191,8 +203,12 @@
 // deployment holds as an OpenAPI 3.0 (oas30) or Swagger 2.0 (swagger)
 // document, JSON or YAML by its Accept header, with the extensions its
 // parameters ask for (integrations, authorizers, apigateway); postman adds
-// nothing. Canary settings, caching, client certificates and
-// documentation are not implemented. Execution logs are: a stage whose
+// nothing. Canary settings and caching are not implemented;
+// documentation parts and versions (op_documentation.go) are kept, a
+// version put on a stage by CreateDocumentationVersion's stageName, but
+// GetExport does not write them and ImportDocumentationParts is not
+// implemented; client certificates are made and kept, but HTTP
+// integrations do not present them to their endpoints. Execution logs are: a stage whose
 // method settings set LoggingLevel INFO (every request) or ERROR
 // (requests answered 4xx or 5xx) writes the lines of each request that
 // matched a method, "(requestId) ..." as AWS words them, to

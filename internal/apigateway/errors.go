@@ -67,6 +67,13 @@ const (
 	msgGatewayResponseNotFound  = "Invalid Gateway Response identifier specified"
 	msgModelNotFound            = "Invalid model name specified"
 	msgValidatorNotFound        = "Invalid Request Validator identifier specified"
+	msgClientCertNotFound       = "Invalid Client Certificate identifier specified"
+	msgVpcLinkNotFound          = "Invalid Vpc Link identifier specified"
+	msgVpcLinkTargets           = "A VPC link must target exactly one Network Load Balancer"
+	msgDocPartNotFound          = "Invalid Documentation part identifier specified"
+	msgDocPartExists            = "Documentation part already exists for the specified location"
+	msgDocVersionNotFound       = "Invalid Documentation version specified"
+	msgDocVersionExists         = "Documentation version already exists"
 	msgInvalidExportType        = "Invalid export type: %s. Valid types are oas30 and swagger"
 	msgInvalidExportAccept      = "Invalid Accept header: %s. Valid values are application/json and application/yaml"
 )

@@ -361,3 +361,178 @@ func modelRef(ref string) string {
 	}
 	return ""
 }
+
+// draft4Types are the primitive types JSON Schema draft 4 names.
+var draft4Types = map[string]bool{"array": true, "boolean": true, "integer": true, "null": true,
+	"number": true, "object": true, "string": true}
+
+// validSchema reports whether s, a document decoded with UseNumber, is a
+// JSON Schema draft 4 schema as API Gateway accepts a model's: an
+// object whose keywords, where this validator reads them, have the form
+// the draft's meta-schema gives them (a required list with at least one
+// unique name, a type among the draft's, a non-empty enum, schemas
+// where schemas go, non-negative integers for the length and count
+// bounds, a positive multipleOf, patterns that compile). Keywords it
+// does not know are allowed, as the draft allows them.
+func validSchema(s any) bool { return validSchemaAt(s, 0) }
+
+func validSchemaAt(schema any, depth int) bool {
+	s, ok := schema.(map[string]any)
+	if !ok || depth > maxSchemaDepth {
+		return false
+	}
+	if ref, ok := s["$ref"]; ok {
+		if _, ok := ref.(string); !ok {
+			return false
+		}
+	}
+	if t, ok := s["type"]; ok && !validTypeKeyword(t) {
+		return false
+	}
+	if e, ok := s["enum"]; ok && !uniqueList(e, false) {
+		return false
+	}
+	if r, ok := s["required"]; ok && !uniqueList(r, true) {
+		return false
+	}
+	for _, k := range []string{"maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties"} {
+		if v, ok := s[k]; ok {
+			n, isNumber := v.(json.Number)
+			if i, err := n.Int64(); !isNumber || err != nil || i < 0 {
+				return false
+			}
+		}
+	}
+	for _, k := range []string{"maximum", "minimum"} {
+		if v, ok := s[k]; ok {
+			if _, ok := v.(json.Number); !ok {
+				return false
+			}
+		}
+	}
+	for _, k := range []string{"exclusiveMaximum", "exclusiveMinimum", "uniqueItems"} {
+		if v, ok := s[k]; ok {
+			if _, ok := v.(bool); !ok {
+				return false
+			}
+		}
+	}
+	if v, ok := s["multipleOf"]; ok {
+		if m, ok := schemaNumber(v); !ok || m <= 0 {
+			return false
+		}
+	}
+	if v, ok := s["pattern"]; ok {
+		p, isString := v.(string)
+		if _, err := regexp.Compile(p); !isString || err != nil {
+			return false
+		}
+	}
+	for _, k := range []string{"properties", "patternProperties", "definitions"} {
+		if v, ok := s[k]; ok {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return false
+			}
+			for name, sub := range m {
+				if k == "patternProperties" {
+					if _, err := regexp.Compile(name); err != nil {
+						return false
+					}
+				}
+				if !validSchemaAt(sub, depth+1) {
+					return false
+				}
+			}
+		}
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		if v, ok := s[k]; ok {
+			subs, ok := v.([]any)
+			if !ok || len(subs) == 0 {
+				return false
+			}
+			for _, sub := range subs {
+				if !validSchemaAt(sub, depth+1) {
+					return false
+				}
+			}
+		}
+	}
+	if v, ok := s["not"]; ok && !validSchemaAt(v, depth+1) {
+		return false
+	}
+	for _, k := range []string{"additionalProperties", "additionalItems"} {
+		if v, ok := s[k]; ok {
+			if _, isBool := v.(bool); !isBool && !validSchemaAt(v, depth+1) {
+				return false
+			}
+		}
+	}
+	switch items := s["items"].(type) {
+	case nil:
+	case []any:
+		for _, sub := range items {
+			if !validSchemaAt(sub, depth+1) {
+				return false
+			}
+		}
+	default:
+		if !validSchemaAt(items, depth+1) {
+			return false
+		}
+	}
+	if v, ok := s["dependencies"]; ok {
+		deps, ok := v.(map[string]any)
+		if !ok {
+			return false
+		}
+		for _, dep := range deps {
+			if _, isList := dep.([]any); isList {
+				if !uniqueList(dep, true) {
+					return false
+				}
+			} else if !validSchemaAt(dep, depth+1) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validTypeKeyword checks type: one of the draft's type names, or a
+// non-empty list of distinct ones.
+func validTypeKeyword(t any) bool {
+	if name, ok := t.(string); ok {
+		return draft4Types[name]
+	}
+	if !uniqueList(t, true) {
+		return false
+	}
+	for _, n := range t.([]any) {
+		if !draft4Types[n.(string)] {
+			return false
+		}
+	}
+	return true
+}
+
+// uniqueList reports whether v is a non-empty list of distinct values,
+// all strings when strs is set.
+func uniqueList(v any, strs bool) bool {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
+		return false
+	}
+	for i, e := range l {
+		if _, isString := e.(string); strs && !isString {
+			return false
+		}
+		for _, f := range l[:i] {
+			if jsonEqual(e, f) {
+				return false
+			}
+		}
+	}
+	return true
+}

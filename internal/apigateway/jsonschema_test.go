@@ -69,3 +69,71 @@ func TestValidJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestValidSchema checks which schemas CreateModel accepts as draft 4.
+func TestValidSchema(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		schema string
+		want   bool
+	}{
+		{`{}`, true},
+		{`{"$schema": "http://json-schema.org/draft-04/schema#", "title": "Empty Schema", "type": "object"}`, true},
+		{`{"type": ["string", "null"], "x-unknown": 1, "format": "date"}`, true},
+		{`{"type": "object", "required": ["a"], "properties": {"a": {"type": "array", "items": {"$ref": "#/definitions/B"}}},
+		   "definitions": {"B": {"enum": [1, "x"]}}, "additionalProperties": false, "dependencies": {"a": ["b"]}}`, true},
+		{`{"minLength": 0, "maxItems": 3, "multipleOf": 0.5, "pattern": "^[a-z]+$", "anyOf": [{}, {"not": {}}]}`, true},
+		{`[]`, false},
+		{`"object"`, false},
+		{`{"type": "thing"}`, false},
+		{`{"type": []}`, false},
+		{`{"type": ["string", "string"]}`, false},
+		{`{"required": []}`, false},
+		{`{"required": "a"}`, false},
+		{`{"required": ["a", "a"]}`, false},
+		{`{"enum": []}`, false},
+		{`{"properties": {"a": "string"}}`, false},
+		{`{"properties": []}`, false},
+		{`{"items": [1]}`, false},
+		{`{"minLength": -1}`, false},
+		{`{"maxItems": 1.5}`, false},
+		{`{"multipleOf": 0}`, false},
+		{`{"minimum": "1"}`, false},
+		{`{"exclusiveMinimum": "yes"}`, false},
+		{`{"pattern": "("}`, false},
+		{`{"allOf": []}`, false},
+		{`{"additionalProperties": "no"}`, false},
+		{`{"$ref": 1}`, false},
+	} {
+		doc, err := decodeNumbers([]byte(c.schema))
+		if err != nil {
+			t.Fatalf("%s: %v", c.schema, err)
+		}
+		if got := validSchema(doc); got != c.want {
+			t.Errorf("validSchema(%s) = %v; want %v", c.schema, got, c.want)
+		}
+	}
+}
+
+// FuzzCheckModel feeds CreateModel's check arbitrary schemas: it must
+// answer, never panic, and accept only JSON objects.
+func FuzzCheckModel(f *testing.F) {
+	for _, m := range defaultModels {
+		f.Add(m.Schema)
+	}
+	f.Add(`{"type": ["string", 1], "required": [1], "items": [{}, 2], "dependencies": {"a": [1]}}`)
+	f.Add(`{"properties": {"a": {"properties": {"b": {"patternProperties": {"(": {}}}}}}}`)
+	f.Fuzz(func(t *testing.T, schema string) {
+		err := checkModel(&model{Name: "M", ContentType: "application/json", Schema: schema})
+		if err == nil && schema != "" {
+			if _, ok := mustDecode(schema).(map[string]any); !ok {
+				t.Fatalf("accepted a schema that is not an object: %q", schema)
+			}
+		}
+	})
+}
+
+func mustDecode(s string) any {
+	v, _ := decodeNumbers([]byte(s))
+	return v
+}

@@ -133,23 +133,7 @@ func (s *Service) applyDefinition(a *restAPI, d *definition, overwrite bool, bas
 		authIDs[c.Name] = c.ID
 	}
 	for _, name := range slices.Sorted(maps.Keys(d.models)) {
-		c := *d.models[name]
-		if old := a.Models[name]; old != nil {
-			c.ID = old.ID
-		} else {
-			c.ID = s.newID(shortIDLength, func(id string) bool {
-				for _, m := range a.Models {
-					if m.ID == id {
-						return true
-					}
-				}
-				return false
-			})
-		}
-		if a.Models == nil {
-			a.Models = map[string]*model{}
-		}
-		a.Models[name] = &c
+		s.putModel(a, *d.models[name])
 	}
 	validatorIDs := map[string]string{}
 	for _, name := range slices.Sorted(maps.Keys(d.validators)) {

@@ -66,6 +66,9 @@ func (s *Service) createRestAPI(ctx context.Context, in *CreateRestApiRequest) (
 	a.Policy = s.expandPolicy(a.Policy, a.ID)
 	a.RootID = s.newID(longIDLength, func(string) bool { return false })
 	a.Resources[a.RootID] = &resource{ID: a.RootID}
+	for _, m := range defaultModels {
+		s.putModel(a, m)
+	}
 	if in.CloneFrom != nil {
 		src := s.apis[*in.CloneFrom]
 		if src == nil {
@@ -80,8 +83,8 @@ func (s *Service) createRestAPI(ctx context.Context, in *CreateRestApiRequest) (
 	return restAPIOutput(a), nil
 }
 
-// cloneDefinition copies src's resources, methods and authorizers into
-// dst under new identifiers, as CreateRestApi's cloneFrom does.
+// cloneDefinition copies src's resources, methods, authorizers, models
+// and request validators into dst, as CreateRestApi's cloneFrom does.
 func (s *Service) cloneDefinition(dst, src *restAPI) {
 	c := src.clone()
 	authIDs := map[string]string{}
@@ -100,6 +103,10 @@ func (s *Service) cloneDefinition(dst, src *restAPI) {
 		}
 	}
 	dst.BinaryMediaTypes = slices.Clone(c.BinaryMediaTypes)
+	for _, name := range slices.Sorted(maps.Keys(c.Models)) {
+		s.putModel(dst, *c.Models[name])
+	}
+	dst.RequestValidators = c.RequestValidators // their identifiers are the API's own, which methods keep
 	for old, r := range c.Resources {
 		r.ID, r.ParentID = ids[old], ids[r.ParentID]
 		for _, m := range r.Methods {

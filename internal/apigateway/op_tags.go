@@ -6,14 +6,24 @@ import (
 	"strings"
 )
 
-// taggable is what an ARN names: an API, or one of its stages.
+// taggable is what an ARN names: an API, one of its stages, or one of
+// the account's client certificates and VPC links (record).
 type taggable struct {
-	st    *apiState
-	stage *stage // nil for the API itself
+	st     *apiState
+	stage  *stage // nil for the API itself
+	record *taggedRecord
+}
+
+// taggedRecord is an account-level record's tags, and how to store the
+// record with new ones.
+type taggedRecord struct {
+	tags map[string]string
+	save func(tags map[string]string) error
 }
 
 // resolveARN finds what a tagging ARN names:
-// arn:aws:apigateway:REGION::/restapis/ID or .../restapis/ID/stages/NAME.
+// arn:aws:apigateway:REGION::/restapis/ID, .../restapis/ID/stages/NAME or
+// .../clientcertificates/ID or .../vpclinks/ID.
 // The caller holds s.mu.
 func (s *Service) resolveARN(arn string) (taggable, error) {
 	parts := strings.SplitN(arn, ":", 6)
@@ -21,6 +31,12 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 		return taggable{}, badRequest(msgInvalidARN)
 	}
 	segs := strings.Split(strings.TrimPrefix(parts[5], "/"), "/")
+	if len(segs) == 2 && segs[0] == "clientcertificates" {
+		return accountTaggable(s, s.clientCerts, segs[1], func(c *clientCertRecord) *map[string]string { return &c.Tags })
+	}
+	if len(segs) == 2 && segs[0] == "vpclinks" {
+		return accountTaggable(s, s.vpcLinks, segs[1], func(l *vpcLinkRecord) *map[string]string { return &l.Tags })
+	}
 	if len(segs) < 2 || segs[0] != "restapis" {
 		return taggable{}, badRequest(msgInvalidARN)
 	}
@@ -43,6 +59,13 @@ func (s *Service) resolveARN(arn string) (taggable, error) {
 
 // retag replaces the tags of what t names with f's result.
 func (s *Service) retag(t taggable, f func(map[string]string) (map[string]string, error)) error {
+	if t.record != nil {
+		tags, err := f(maps.Clone(t.record.tags))
+		if err != nil {
+			return err
+		}
+		return t.record.save(tags)
+	}
 	if t.stage != nil {
 		g := *t.stage
 		tags, err := f(maps.Clone(g.Tags))
@@ -104,13 +127,32 @@ func (s *Service) getTags(ctx context.Context, in *GetTagsRequest) (*Tags, error
 	if err != nil {
 		return nil, err
 	}
-	tags := t.st.def.Tags
-	if t.stage != nil {
+	var tags map[string]string
+	switch {
+	case t.record != nil:
+		tags = t.record.tags
+	case t.stage != nil:
 		tags = t.stage.Tags
+	default:
+		tags = t.st.def.Tags
 	}
 	out := &Tags{Tags: maps.Clone(tags)}
 	if out.Tags == nil {
 		out.Tags = map[string]string{}
 	}
 	return out, nil
+}
+
+// accountTaggable is an account-level record's tags, tagsOf pointing at
+// them in a record.
+func accountTaggable[T any](s *Service, records *accountRecords[T], id string, tagsOf func(*T) *map[string]string) (taggable, error) {
+	v, err := records.get(id)
+	if err != nil {
+		return taggable{}, err
+	}
+	return taggable{record: &taggedRecord{*tagsOf(v), func(tags map[string]string) error {
+		c := *v
+		*tagsOf(&c) = tags
+		return records.put(s, &c)
+	}}}, nil
 }

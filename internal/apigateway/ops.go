@@ -86,8 +86,26 @@ func (s *Service) operations() []awsproto.Operation {
 
 		{Name: "GetModels", HTTP: "GET /restapis/{restapi_id}/models", Handler: awsproto.Handle(s.getModels)},
 		{Name: "GetModel", HTTP: "GET /restapis/{restapi_id}/models/{model_name}", Handler: awsproto.Handle(s.getModel)},
+		{Name: "CreateModel", HTTP: "POST /restapis/{restapi_id}/models", Status: 201, Handler: awsproto.Handle(s.createModel)},
+		{Name: "UpdateModel", HTTP: "PATCH /restapis/{restapi_id}/models/{model_name}", Handler: awsproto.Handle(s.updateModel)},
+		{Name: "DeleteModel", HTTP: "DELETE /restapis/{restapi_id}/models/{model_name}", Status: 202, Handler: awsproto.Handle(s.deleteModel)},
+		{Name: "GetModelTemplate", HTTP: "GET /restapis/{restapi_id}/models/{model_name}/default_template", Handler: awsproto.Handle(s.getModelTemplate)},
 		{Name: "GetRequestValidators", HTTP: "GET /restapis/{restapi_id}/requestvalidators", Handler: awsproto.Handle(s.getRequestValidators)},
 		{Name: "GetRequestValidator", HTTP: "GET /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.getRequestValidator)},
+		{Name: "CreateRequestValidator", HTTP: "POST /restapis/{restapi_id}/requestvalidators", Status: 201, Handler: awsproto.Handle(s.createRequestValidator)},
+		{Name: "UpdateRequestValidator", HTTP: "PATCH /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Handler: awsproto.Handle(s.updateRequestValidator)},
+		{Name: "DeleteRequestValidator", HTTP: "DELETE /restapis/{restapi_id}/requestvalidators/{requestvalidator_id}", Status: 202, Handler: awsproto.Handle(s.deleteRequestValidator)},
+
+		{Name: "CreateDocumentationPart", HTTP: "POST /restapis/{restapi_id}/documentation/parts", Status: 201, Handler: awsproto.Handle(s.createDocumentationPart)},
+		{Name: "GetDocumentationParts", HTTP: "GET /restapis/{restapi_id}/documentation/parts", Handler: awsproto.Handle(s.getDocumentationParts)},
+		{Name: "GetDocumentationPart", HTTP: "GET /restapis/{restapi_id}/documentation/parts/{part_id}", Handler: awsproto.Handle(s.getDocumentationPart)},
+		{Name: "UpdateDocumentationPart", HTTP: "PATCH /restapis/{restapi_id}/documentation/parts/{part_id}", Handler: awsproto.Handle(s.updateDocumentationPart)},
+		{Name: "DeleteDocumentationPart", HTTP: "DELETE /restapis/{restapi_id}/documentation/parts/{part_id}", Status: 202, Handler: awsproto.Handle(s.deleteDocumentationPart)},
+		{Name: "CreateDocumentationVersion", HTTP: "POST /restapis/{restapi_id}/documentation/versions", Status: 201, Handler: awsproto.Handle(s.createDocumentationVersion)},
+		{Name: "GetDocumentationVersions", HTTP: "GET /restapis/{restapi_id}/documentation/versions", Handler: awsproto.Handle(s.getDocumentationVersions)},
+		{Name: "GetDocumentationVersion", HTTP: "GET /restapis/{restapi_id}/documentation/versions/{doc_version}", Handler: awsproto.Handle(s.getDocumentationVersion)},
+		{Name: "UpdateDocumentationVersion", HTTP: "PATCH /restapis/{restapi_id}/documentation/versions/{doc_version}", Handler: awsproto.Handle(s.updateDocumentationVersion)},
+		{Name: "DeleteDocumentationVersion", HTTP: "DELETE /restapis/{restapi_id}/documentation/versions/{doc_version}", Status: 202, Handler: awsproto.Handle(s.deleteDocumentationVersion)},
 
 		{Name: "CreateDomainName", HTTP: "POST /domainnames", Status: 201, Handler: awsproto.Handle(s.createDomainName)},
 		{Name: "GetDomainNames", HTTP: "GET /domainnames", Handler: awsproto.Handle(s.getDomainNames)},
@@ -97,6 +115,21 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "GetBasePathMappings", HTTP: "GET /domainnames/{domain_name}/basepathmappings", Handler: awsproto.Handle(s.getBasePathMappings)},
 		{Name: "GetBasePathMapping", HTTP: "GET /domainnames/{domain_name}/basepathmappings/{base_path}", Handler: awsproto.Handle(s.getBasePathMapping)},
 		{Name: "DeleteBasePathMapping", HTTP: "DELETE /domainnames/{domain_name}/basepathmappings/{base_path}", Status: 202, Handler: awsproto.Handle(s.deleteBasePathMapping)},
+
+		{Name: "GenerateClientCertificate", HTTP: "POST /clientcertificates", Status: 201, Handler: awsproto.Handle(s.generateClientCertificate)},
+		{Name: "GetClientCertificates", HTTP: "GET /clientcertificates", Handler: awsproto.Handle(s.getClientCertificates)},
+		{Name: "GetClientCertificate", HTTP: "GET /clientcertificates/{clientcertificate_id}", Handler: awsproto.Handle(s.getClientCertificate)},
+		{Name: "UpdateClientCertificate", HTTP: "PATCH /clientcertificates/{clientcertificate_id}", Handler: awsproto.Handle(s.updateClientCertificate)},
+		{Name: "DeleteClientCertificate", HTTP: "DELETE /clientcertificates/{clientcertificate_id}", Status: 202, Handler: awsproto.Handle(s.deleteClientCertificate)},
+
+		{Name: "CreateVpcLink", HTTP: "POST /vpclinks", Status: 202, Handler: awsproto.Handle(s.createVpcLink)},
+		{Name: "GetVpcLinks", HTTP: "GET /vpclinks", Handler: awsproto.Handle(s.getVpcLinks)},
+		{Name: "GetVpcLink", HTTP: "GET /vpclinks/{vpclink_id}", Handler: awsproto.Handle(s.getVpcLink)},
+		{Name: "UpdateVpcLink", HTTP: "PATCH /vpclinks/{vpclink_id}", Handler: awsproto.Handle(s.updateVpcLink)},
+		{Name: "DeleteVpcLink", HTTP: "DELETE /vpclinks/{vpclink_id}", Status: 202, Handler: awsproto.Handle(s.deleteVpcLink)},
+
+		{Name: "GetAccount", HTTP: "GET /account", Handler: awsproto.Handle(s.getAccount)},
+		{Name: "UpdateAccount", HTTP: "PATCH /account", Handler: awsproto.Handle(s.updateAccount)},
 
 		{Name: "TagResource", HTTP: "PUT /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.tagResource)},
 		{Name: "UntagResource", HTTP: "DELETE /tags/{resource_arn}", Status: 204, Handler: awsproto.Handle(s.untagResource)},

@@ -2,8 +2,6 @@ package apigateway
 
 import (
 	"bytes"
-	"cmp"
-	"context"
 	"encoding/json"
 	"maps"
 	"mime"
@@ -134,74 +132,3 @@ var errTrailingData = &json.SyntaxError{}
 
 // parameterValue of a method request parameter (method.request.header.X
 // and the others) is in gatewayresponses.go.
-
-func (s *Service) getModels(ctx context.Context, in *GetModelsRequest) (*Models, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	st, err := s.api(in.RestApiId)
-	if err != nil {
-		return nil, err
-	}
-	all := slices.SortedFunc(maps.Values(st.def.Models), func(x, y *model) int { return cmp.Compare(x.Name, y.Name) })
-	items, next := page(all, func(m *model) string { return m.Name }, in.Position, in.Limit)
-	out := &Models{Position: next, Items: make([]Model, 0, len(items))}
-	for _, m := range items {
-		out.Items = append(out.Items, *modelOutput(m))
-	}
-	return out, nil
-}
-
-func (s *Service) getModel(ctx context.Context, in *GetModelRequest) (*Model, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	st, err := s.api(in.RestApiId)
-	if err != nil {
-		return nil, err
-	}
-	m := st.def.Models[*in.ModelName]
-	if m == nil {
-		return nil, notFound(msgModelNotFound)
-	}
-	return modelOutput(m), nil
-}
-
-// modelOutput is a model as GetModel answers it.
-func modelOutput(m *model) *Model {
-	return &Model{Id: ptr(m.ID), Name: ptr(m.Name), Description: optional(m.Description),
-		ContentType: ptr(m.ContentType), Schema: ptr(m.Schema)}
-}
-
-func (s *Service) getRequestValidators(ctx context.Context, in *GetRequestValidatorsRequest) (*RequestValidators, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	st, err := s.api(in.RestApiId)
-	if err != nil {
-		return nil, err
-	}
-	all := slices.SortedFunc(maps.Values(st.def.RequestValidators), func(x, y *requestValidator) int { return cmp.Compare(x.ID, y.ID) })
-	items, next := page(all, func(v *requestValidator) string { return v.ID }, in.Position, in.Limit)
-	out := &RequestValidators{Position: next, Items: make([]RequestValidator, 0, len(items))}
-	for _, v := range items {
-		out.Items = append(out.Items, *requestValidatorOutput(v))
-	}
-	return out, nil
-}
-
-func (s *Service) getRequestValidator(ctx context.Context, in *GetRequestValidatorRequest) (*RequestValidator, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	st, err := s.api(in.RestApiId)
-	if err != nil {
-		return nil, err
-	}
-	v := st.def.RequestValidators[*in.RequestValidatorId]
-	if v == nil {
-		return nil, notFound(msgValidatorNotFound)
-	}
-	return requestValidatorOutput(v), nil
-}
-
-func requestValidatorOutput(v *requestValidator) *RequestValidator {
-	return &RequestValidator{Id: ptr(v.ID), Name: ptr(v.Name), ValidateRequestBody: ptr(v.ValidateRequestBody),
-		ValidateRequestParameters: ptr(v.ValidateRequestParameters)}
-}

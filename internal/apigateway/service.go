@@ -122,6 +122,12 @@ type Service struct {
 	plans map[string]*usagePlanRecord
 	// domains are the account's custom domain names, by name.
 	domains map[string]*domainRecord
+	// clientCerts and vpcLinks are the account's client certificates and
+	// VPC links, by id, and settings its API Gateway settings
+	// (op_account.go).
+	clientCerts *accountRecords[clientCertRecord]
+	vpcLinks    *accountRecords[vpcLinkRecord]
+	settings    accountRecord
 	// domainHosts are the domains' names in lower case, published for
 	// the edge, which asks of every request whether its host is one,
 	// without s.mu (publishDomains).
@@ -149,7 +155,8 @@ type apiState struct {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		fns: d.Functions, permitted: d.Permitted, identify: d.Identify, aws: d.AWS, logs: d.AccessLogs, traces: d.Traces, pools: d.UserPools, certs: d.Certificates, apis: map[string]*apiState{},
-		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, domains: map[string]*domainRecord{}, accountBucket: d.AccountThrottle}
+		keys: map[string]*apiKeyRecord{}, plans: map[string]*usagePlanRecord{}, domains: map[string]*domainRecord{},
+		clientCerts: newClientCerts(), vpcLinks: newVpcLinks(), accountBucket: d.AccountThrottle}
 	if s.accountBucket == nil {
 		s.accountBucket = throttle.New(throttle.AccountRate, throttle.AccountBurst)
 	}

@@ -19,6 +19,9 @@ import (
 //	               plan with a quota (usage.go)
 //	n/DOMAIN       domainRecord (JSON): a custom domain name with its base
 //	               path mappings
+//	c/CERT         clientCertRecord (JSON): a client certificate
+//	v/LINK         vpcLinkRecord (JSON): a VPC link
+//	t              accountRecord (JSON): the account's settings
 //
 // An API's deployments and stages sort under its id, so deleting the API
 // is three range deletions in one batch.
@@ -110,6 +113,17 @@ func (s *Service) load() error {
 		return err
 	}
 	s.publishDomains()
+	if err := s.clientCerts.load(s); err != nil {
+		return err
+	}
+	if err := s.vpcLinks.load(s); err != nil {
+		return err
+	}
+	if settings, err := store.GetJSON[accountRecord](s.store, accountKey(s.account)); err != nil {
+		return fmt.Errorf("apigateway: account settings: %w", err)
+	} else if settings != nil {
+		s.settings = *settings
+	}
 	for id, st := range s.apis {
 		if err := scan(s.store, deploymentsPrefix(s.account, id), func(d *deployment) { st.deployments[d.ID] = d }); err != nil {
 			return err

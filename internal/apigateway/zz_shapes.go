@@ -12,6 +12,14 @@ type AccessLogSettings struct {
 	DestinationArn *string `aws:"name=destinationArn"`
 }
 
+// Account is the Account shape of AWS's model.
+type Account struct {
+	CloudwatchRoleArn *string           `aws:"name=cloudwatchRoleArn"`
+	ThrottleSettings  *ThrottleSettings `aws:"name=throttleSettings"`
+	Features          []string          `aws:"name=features"`
+	ApiKeyVersion     *string           `aws:"name=apiKeyVersion"`
+}
+
 // ApiKey is the ApiKey shape of AWS's model.
 type ApiKey struct {
 	Id              *string           `aws:"name=id"`
@@ -81,6 +89,22 @@ type CanarySettings struct {
 	UseStageCache          *bool             `aws:"name=useStageCache"`
 }
 
+// ClientCertificate is the ClientCertificate shape of AWS's model.
+type ClientCertificate struct {
+	ClientCertificateId   *string           `aws:"name=clientCertificateId"`
+	Description           *string           `aws:"name=description"`
+	PemEncodedCertificate *string           `aws:"name=pemEncodedCertificate"`
+	CreatedDate           *time.Time        `aws:"name=createdDate"`
+	ExpirationDate        *time.Time        `aws:"name=expirationDate"`
+	Tags                  map[string]string `aws:"name=tags"`
+}
+
+// ClientCertificates is the ClientCertificates shape of AWS's model.
+type ClientCertificates struct {
+	Position *string             `aws:"name=position"`
+	Items    []ClientCertificate `aws:"name=item"`
+}
+
 // CreateApiKeyRequest is the CreateApiKeyRequest shape of AWS's model.
 type CreateApiKeyRequest struct {
 	Name               *string           `aws:"name=name"`
@@ -128,6 +152,21 @@ type CreateDeploymentRequest struct {
 	TracingEnabled      *bool                     `aws:"name=tracingEnabled"`
 }
 
+// CreateDocumentationPartRequest is the CreateDocumentationPartRequest shape of AWS's model.
+type CreateDocumentationPartRequest struct {
+	RestApiId  *string                    `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Location   *DocumentationPartLocation `aws:"name=location,required"`
+	Properties *string                    `aws:"name=properties,required"`
+}
+
+// CreateDocumentationVersionRequest is the CreateDocumentationVersionRequest shape of AWS's model.
+type CreateDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,required"`
+	StageName            *string `aws:"name=stageName"`
+	Description          *string `aws:"name=description"`
+}
+
 // CreateDomainNameRequest is the CreateDomainNameRequest shape of AWS's model.
 type CreateDomainNameRequest struct {
 	DomainName                          *string                       `aws:"name=domainName,required"`
@@ -143,6 +182,23 @@ type CreateDomainNameRequest struct {
 	SecurityPolicy                      *SecurityPolicy               `aws:"name=securityPolicy"`
 	MutualTlsAuthentication             *MutualTlsAuthenticationInput `aws:"name=mutualTlsAuthentication"`
 	OwnershipVerificationCertificateArn *string                       `aws:"name=ownershipVerificationCertificateArn"`
+}
+
+// CreateModelRequest is the CreateModelRequest shape of AWS's model.
+type CreateModelRequest struct {
+	RestApiId   *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Name        *string `aws:"name=name,required"`
+	Description *string `aws:"name=description"`
+	Schema      *string `aws:"name=schema"`
+	ContentType *string `aws:"name=contentType,required"`
+}
+
+// CreateRequestValidatorRequest is the CreateRequestValidatorRequest shape of AWS's model.
+type CreateRequestValidatorRequest struct {
+	RestApiId                 *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Name                      *string `aws:"name=name"`
+	ValidateRequestBody       *bool   `aws:"name=validateRequestBody"`
+	ValidateRequestParameters *bool   `aws:"name=validateRequestParameters"`
 }
 
 // CreateResourceRequest is the CreateResourceRequest shape of AWS's model.
@@ -199,6 +255,14 @@ type CreateUsagePlanRequest struct {
 	Tags        map[string]string `aws:"name=tags"`
 }
 
+// CreateVpcLinkRequest is the CreateVpcLinkRequest shape of AWS's model.
+type CreateVpcLinkRequest struct {
+	Name        *string           `aws:"name=name,required"`
+	Description *string           `aws:"name=description"`
+	TargetArns  []string          `aws:"name=targetArns,required"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
 // DeleteApiKeyRequest is the DeleteApiKeyRequest shape of AWS's model.
 type DeleteApiKeyRequest struct {
 	ApiKey *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -216,10 +280,27 @@ type DeleteBasePathMappingRequest struct {
 	BasePath   *string `aws:"name=basePath,loc=uri,locname=base_path,required"`
 }
 
+// DeleteClientCertificateRequest is the DeleteClientCertificateRequest shape of AWS's model.
+type DeleteClientCertificateRequest struct {
+	ClientCertificateId *string `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
+}
+
 // DeleteDeploymentRequest is the DeleteDeploymentRequest shape of AWS's model.
 type DeleteDeploymentRequest struct {
 	RestApiId    *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	DeploymentId *string `aws:"name=deploymentId,loc=uri,locname=deployment_id,required"`
+}
+
+// DeleteDocumentationPartRequest is the DeleteDocumentationPartRequest shape of AWS's model.
+type DeleteDocumentationPartRequest struct {
+	RestApiId           *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+}
+
+// DeleteDocumentationVersionRequest is the DeleteDocumentationVersionRequest shape of AWS's model.
+type DeleteDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
 }
 
 // DeleteDomainNameRequest is the DeleteDomainNameRequest shape of AWS's model.
@@ -263,6 +344,18 @@ type DeleteMethodResponseRequest struct {
 	StatusCode *string `aws:"name=statusCode,loc=uri,locname=status_code,required" pattern:"[1-5]\\d\\d"`
 }
 
+// DeleteModelRequest is the DeleteModelRequest shape of AWS's model.
+type DeleteModelRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
+}
+
+// DeleteRequestValidatorRequest is the DeleteRequestValidatorRequest shape of AWS's model.
+type DeleteRequestValidatorRequest struct {
+	RestApiId          *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	RequestValidatorId *string `aws:"name=requestValidatorId,loc=uri,locname=requestvalidator_id,required"`
+}
+
 // DeleteResourceRequest is the DeleteResourceRequest shape of AWS's model.
 type DeleteResourceRequest struct {
 	RestApiId  *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -291,6 +384,11 @@ type DeleteUsagePlanRequest struct {
 	UsagePlanId *string `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
 }
 
+// DeleteVpcLinkRequest is the DeleteVpcLinkRequest shape of AWS's model.
+type DeleteVpcLinkRequest struct {
+	VpcLinkId *string `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
+}
+
 // Deployment is the Deployment shape of AWS's model.
 type Deployment struct {
 	Id          *string                              `aws:"name=id"`
@@ -310,6 +408,41 @@ type DeploymentCanarySettings struct {
 type Deployments struct {
 	Position *string      `aws:"name=position"`
 	Items    []Deployment `aws:"name=item"`
+}
+
+// DocumentationPart is the DocumentationPart shape of AWS's model.
+type DocumentationPart struct {
+	Id         *string                    `aws:"name=id"`
+	Location   *DocumentationPartLocation `aws:"name=location"`
+	Properties *string                    `aws:"name=properties"`
+}
+
+// DocumentationPartLocation is the DocumentationPartLocation shape of AWS's model.
+type DocumentationPartLocation struct {
+	Type       *DocumentationPartType `aws:"name=type,required"`
+	Path       *string                `aws:"name=path"`
+	Method     *string                `aws:"name=method"`
+	StatusCode *string                `aws:"name=statusCode" pattern:"^([1-5]\\d\\d|\\*|\\s*)$"`
+	Name       *string                `aws:"name=name"`
+}
+
+// DocumentationParts is the DocumentationParts shape of AWS's model.
+type DocumentationParts struct {
+	Position *string             `aws:"name=position"`
+	Items    []DocumentationPart `aws:"name=item"`
+}
+
+// DocumentationVersion is the DocumentationVersion shape of AWS's model.
+type DocumentationVersion struct {
+	Version     *string    `aws:"name=version"`
+	CreatedDate *time.Time `aws:"name=createdDate"`
+	Description *string    `aws:"name=description"`
+}
+
+// DocumentationVersions is the DocumentationVersions shape of AWS's model.
+type DocumentationVersions struct {
+	Position *string                `aws:"name=position"`
+	Items    []DocumentationVersion `aws:"name=item"`
 }
 
 // DomainName is the DomainName shape of AWS's model.
@@ -367,6 +500,16 @@ type GatewayResponses struct {
 	Items    []GatewayResponse `aws:"name=item"`
 }
 
+// GenerateClientCertificateRequest is the GenerateClientCertificateRequest shape of AWS's model.
+type GenerateClientCertificateRequest struct {
+	Description *string           `aws:"name=description"`
+	Tags        map[string]string `aws:"name=tags"`
+}
+
+// GetAccountRequest is the GetAccountRequest shape of AWS's model.
+type GetAccountRequest struct {
+}
+
 // GetApiKeyRequest is the GetApiKeyRequest shape of AWS's model.
 type GetApiKeyRequest struct {
 	ApiKey       *string `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -408,6 +551,17 @@ type GetBasePathMappingsRequest struct {
 	Limit      *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
+// GetClientCertificateRequest is the GetClientCertificateRequest shape of AWS's model.
+type GetClientCertificateRequest struct {
+	ClientCertificateId *string `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
+}
+
+// GetClientCertificatesRequest is the GetClientCertificatesRequest shape of AWS's model.
+type GetClientCertificatesRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
 // GetDeploymentRequest is the GetDeploymentRequest shape of AWS's model.
 type GetDeploymentRequest struct {
 	RestApiId    *string  `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -417,6 +571,36 @@ type GetDeploymentRequest struct {
 
 // GetDeploymentsRequest is the GetDeploymentsRequest shape of AWS's model.
 type GetDeploymentsRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Position  *string `aws:"name=position,loc=query,locname=position"`
+	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetDocumentationPartRequest is the GetDocumentationPartRequest shape of AWS's model.
+type GetDocumentationPartRequest struct {
+	RestApiId           *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+}
+
+// GetDocumentationPartsRequest is the GetDocumentationPartsRequest shape of AWS's model.
+type GetDocumentationPartsRequest struct {
+	RestApiId      *string                `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	Type           *DocumentationPartType `aws:"name=type,loc=query,locname=type"`
+	NameQuery      *string                `aws:"name=nameQuery,loc=query,locname=name"`
+	Path           *string                `aws:"name=path,loc=query,locname=path"`
+	Position       *string                `aws:"name=position,loc=query,locname=position"`
+	Limit          *int32                 `aws:"name=limit,loc=query,locname=limit"`
+	LocationStatus *LocationStatusType    `aws:"name=locationStatus,loc=query,locname=locationStatus"`
+}
+
+// GetDocumentationVersionRequest is the GetDocumentationVersionRequest shape of AWS's model.
+type GetDocumentationVersionRequest struct {
+	RestApiId            *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
+}
+
+// GetDocumentationVersionsRequest is the GetDocumentationVersionsRequest shape of AWS's model.
+type GetDocumentationVersionsRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	Position  *string `aws:"name=position,loc=query,locname=position"`
 	Limit     *int32  `aws:"name=limit,loc=query,locname=limit"`
@@ -490,6 +674,12 @@ type GetModelRequest struct {
 	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
 	Flatten   *bool   `aws:"name=flatten,loc=query,locname=flatten"`
+}
+
+// GetModelTemplateRequest is the GetModelTemplateRequest shape of AWS's model.
+type GetModelTemplateRequest struct {
+	RestApiId *string `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName *string `aws:"name=modelName,loc=uri,locname=model_name,required"`
 }
 
 // GetModelsRequest is the GetModelsRequest shape of AWS's model.
@@ -591,6 +781,17 @@ type GetUsageRequest struct {
 	EndDate     *string `aws:"name=endDate,loc=query,locname=endDate,required"`
 	Position    *string `aws:"name=position,loc=query,locname=position"`
 	Limit       *int32  `aws:"name=limit,loc=query,locname=limit"`
+}
+
+// GetVpcLinkRequest is the GetVpcLinkRequest shape of AWS's model.
+type GetVpcLinkRequest struct {
+	VpcLinkId *string `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
+}
+
+// GetVpcLinksRequest is the GetVpcLinksRequest shape of AWS's model.
+type GetVpcLinksRequest struct {
+	Position *string `aws:"name=position,loc=query,locname=position"`
+	Limit    *int32  `aws:"name=limit,loc=query,locname=limit"`
 }
 
 // ImportRestApiRequest is the ImportRestApiRequest shape of AWS's model.
@@ -885,6 +1086,11 @@ type Tags struct {
 	Tags map[string]string `aws:"name=tags"`
 }
 
+// Template is the Template shape of AWS's model.
+type Template struct {
+	Value *string `aws:"name=value"`
+}
+
 // TestInvokeMethodRequest is the TestInvokeMethodRequest shape of AWS's model.
 type TestInvokeMethodRequest struct {
 	RestApiId           *string             `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
@@ -925,6 +1131,11 @@ type UntagResourceRequest struct {
 	TagKeys     []string `aws:"name=tagKeys,loc=query,locname=tagKeys,required"`
 }
 
+// UpdateAccountRequest is the UpdateAccountRequest shape of AWS's model.
+type UpdateAccountRequest struct {
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
 // UpdateApiKeyRequest is the UpdateApiKeyRequest shape of AWS's model.
 type UpdateApiKeyRequest struct {
 	ApiKey          *string          `aws:"name=apiKey,loc=uri,locname=api_Key,required"`
@@ -936,6 +1147,26 @@ type UpdateAuthorizerRequest struct {
 	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
 	AuthorizerId    *string          `aws:"name=authorizerId,loc=uri,locname=authorizer_id,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateClientCertificateRequest is the UpdateClientCertificateRequest shape of AWS's model.
+type UpdateClientCertificateRequest struct {
+	ClientCertificateId *string          `aws:"name=clientCertificateId,loc=uri,locname=clientcertificate_id,required"`
+	PatchOperations     []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateDocumentationPartRequest is the UpdateDocumentationPartRequest shape of AWS's model.
+type UpdateDocumentationPartRequest struct {
+	RestApiId           *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationPartId *string          `aws:"name=documentationPartId,loc=uri,locname=part_id,required"`
+	PatchOperations     []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateDocumentationVersionRequest is the UpdateDocumentationVersionRequest shape of AWS's model.
+type UpdateDocumentationVersionRequest struct {
+	RestApiId            *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	DocumentationVersion *string          `aws:"name=documentationVersion,loc=uri,locname=doc_version,required"`
+	PatchOperations      []PatchOperation `aws:"name=patchOperations"`
 }
 
 // UpdateIntegrationRequest is the UpdateIntegrationRequest shape of AWS's model.
@@ -952,6 +1183,20 @@ type UpdateMethodRequest struct {
 	ResourceId      *string          `aws:"name=resourceId,loc=uri,locname=resource_id,required"`
 	HttpMethod      *string          `aws:"name=httpMethod,loc=uri,locname=http_method,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateModelRequest is the UpdateModelRequest shape of AWS's model.
+type UpdateModelRequest struct {
+	RestApiId       *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	ModelName       *string          `aws:"name=modelName,loc=uri,locname=model_name,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateRequestValidatorRequest is the UpdateRequestValidatorRequest shape of AWS's model.
+type UpdateRequestValidatorRequest struct {
+	RestApiId          *string          `aws:"name=restApiId,loc=uri,locname=restapi_id,required"`
+	RequestValidatorId *string          `aws:"name=requestValidatorId,loc=uri,locname=requestvalidator_id,required"`
+	PatchOperations    []PatchOperation `aws:"name=patchOperations"`
 }
 
 // UpdateResourceRequest is the UpdateResourceRequest shape of AWS's model.
@@ -984,6 +1229,12 @@ type UpdateUsagePlanRequest struct {
 type UpdateUsageRequest struct {
 	UsagePlanId     *string          `aws:"name=usagePlanId,loc=uri,locname=usageplanId,required"`
 	KeyId           *string          `aws:"name=keyId,loc=uri,locname=keyId,required"`
+	PatchOperations []PatchOperation `aws:"name=patchOperations"`
+}
+
+// UpdateVpcLinkRequest is the UpdateVpcLinkRequest shape of AWS's model.
+type UpdateVpcLinkRequest struct {
+	VpcLinkId       *string          `aws:"name=vpcLinkId,loc=uri,locname=vpclink_id,required"`
 	PatchOperations []PatchOperation `aws:"name=patchOperations"`
 }
 
@@ -1026,6 +1277,23 @@ type UsagePlanKeys struct {
 type UsagePlans struct {
 	Position *string     `aws:"name=position"`
 	Items    []UsagePlan `aws:"name=item"`
+}
+
+// VpcLink is the VpcLink shape of AWS's model.
+type VpcLink struct {
+	Id            *string           `aws:"name=id"`
+	Name          *string           `aws:"name=name"`
+	Description   *string           `aws:"name=description"`
+	TargetArns    []string          `aws:"name=targetArns"`
+	Status        *VpcLinkStatus    `aws:"name=status"`
+	StatusMessage *string           `aws:"name=statusMessage"`
+	Tags          map[string]string `aws:"name=tags"`
+}
+
+// VpcLinks is the VpcLinks shape of AWS's model.
+type VpcLinks struct {
+	Position *string   `aws:"name=position"`
+	Items    []VpcLink `aws:"name=item"`
 }
 
 // ApiKeySourceType is the ApiKeySourceType enum of AWS's model.
@@ -1076,6 +1344,14 @@ func (ContentHandlingStrategy) Values() []string {
 	return []string{"CONVERT_TO_BINARY", "CONVERT_TO_TEXT"}
 }
 
+// DocumentationPartType is the DocumentationPartType enum of AWS's model.
+type DocumentationPartType string
+
+// Values lists the values AWS accepts for DocumentationPartType.
+func (DocumentationPartType) Values() []string {
+	return []string{"API", "AUTHORIZER", "MODEL", "RESOURCE", "METHOD", "PATH_PARAMETER", "QUERY_PARAMETER", "REQUEST_HEADER", "REQUEST_BODY", "RESPONSE", "RESPONSE_HEADER", "RESPONSE_BODY"}
+}
+
 // DomainNameStatus is the DomainNameStatus enum of AWS's model.
 type DomainNameStatus string
 
@@ -1106,6 +1382,14 @@ type IntegrationType string
 // Values lists the values AWS accepts for IntegrationType.
 func (IntegrationType) Values() []string {
 	return []string{"HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY"}
+}
+
+// LocationStatusType is the LocationStatusType enum of AWS's model.
+type LocationStatusType string
+
+// Values lists the values AWS accepts for LocationStatusType.
+func (LocationStatusType) Values() []string {
+	return []string{"DOCUMENTED", "UNDOCUMENTED"}
 }
 
 // Op is the Op enum of AWS's model.
@@ -1146,4 +1430,12 @@ type UnauthorizedCacheControlHeaderStrategy string
 // Values lists the values AWS accepts for UnauthorizedCacheControlHeaderStrategy.
 func (UnauthorizedCacheControlHeaderStrategy) Values() []string {
 	return []string{"FAIL_WITH_403", "SUCCEED_WITH_RESPONSE_HEADER", "SUCCEED_WITHOUT_RESPONSE_HEADER"}
+}
+
+// VpcLinkStatus is the VpcLinkStatus enum of AWS's model.
+type VpcLinkStatus string
+
+// Values lists the values AWS accepts for VpcLinkStatus.
+func (VpcLinkStatus) Values() []string {
+	return []string{"AVAILABLE", "PENDING", "DELETING", "FAILED"}
 }

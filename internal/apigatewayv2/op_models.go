@@ -3,7 +3,6 @@ package apigatewayv2
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -74,7 +73,7 @@ func (s *Service) getModelTemplate(ctx context.Context, in *GetModelTemplateRequ
 	if err != nil {
 		return nil, err
 	}
-	return &GetModelTemplateResponse{Value: ptr(modelTemplate(m.Schema))}, nil
+	return &GetModelTemplateResponse{Value: ptr(apigateway.ModelTemplate(m.Schema))}, nil
 }
 
 func (s *Service) updateModel(ctx context.Context, in *UpdateModelRequest) (*UpdateModelResponse, error) {
@@ -167,34 +166,6 @@ func modelNotFound(id string) error {
 func modelShape(m *modelRecord) Model {
 	return Model{ContentType: ptrNonEmpty(m.ContentType), Description: ptrNonEmpty(m.Description),
 		ModelId: ptr(m.ID), Name: ptr(m.Name), Schema: ptr(m.Schema)}
-}
-
-// modelTemplate is the mapping template GetModelTemplate generates for a
-// schema: one line per declared property of a top-level object, strings
-// quoted, other types as the request has them.
-func modelTemplate(schema string) string {
-	var s struct {
-		Properties map[string]struct {
-			Type any `json:"type"`
-		} `json:"properties"`
-	}
-	_ = json.Unmarshal([]byte(schema), &s)
-	var b strings.Builder
-	b.WriteString("#set($inputRoot = $input.path('$'))\n{\n")
-	names := slices.Sorted(maps.Keys(s.Properties))
-	for i, name := range names {
-		v := "$inputRoot." + name
-		if t, _ := s.Properties[name].Type.(string); t == "string" {
-			v = `"` + v + `"`
-		}
-		sep := ","
-		if i == len(names)-1 {
-			sep = ""
-		}
-		fmt.Fprintf(&b, "  %q : %s%s\n", name, v, sep)
-	}
-	b.WriteString("}")
-	return b.String()
 }
 
 // validMessage reports whether a message satisfies the model its route

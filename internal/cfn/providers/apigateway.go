@@ -66,11 +66,6 @@ func init() {
 		Replace:    []string{"RestApiId"},
 		Attributes: []string{"AuthorizerId"},
 	})
-	resource.Register(&resource.Type{
-		Name:       "AWS::ApiGateway::Account",
-		Provider:   recordedAPIGateway{id: func(r *resource.Request) string { return physicalName(r, maxRecordedID) }, attr: "Id"},
-		Attributes: []string{"Id"},
-	})
 }
 
 // Service names for Env.Call: REST APIs and HTTP APIs share the signing
@@ -96,6 +91,7 @@ var restAPIKinds = map[string]kind{
 	"MinimumCompressionSize": number, "AuthorizerResultTtlInSeconds": number, "TimeoutInMillis": number,
 	"CacheTtlInSeconds": number, "ThrottlingBurstLimit": number, "ThrottlingRateLimit": number,
 	"DisableExecuteApiEndpoint": boolean, "FailOnWarnings": boolean, "ApiKeyRequired": boolean,
+	"ValidateRequestBody": boolean, "ValidateRequestParameters": boolean,
 	"CacheClusterEnabled": boolean, "TracingEnabled": boolean, "MetricsEnabled": boolean,
 	"DataTraceEnabled": boolean, "CachingEnabled": boolean, "CacheDataEncrypted": boolean,
 }
@@ -984,26 +980,6 @@ func (restAuthorizer) Delete(ctx context.Context, r *resource.Request) error {
 	})
 	return ignoreGone(err)
 }
-
-// recordedAPIGateway is a type virga records without making anything:
-// AWS::ApiGateway::Account (the account's CloudWatch role for logs,
-// which virga does not write). It gets an identifier in the form AWS
-// gives, as its physical ID, Ref and attr attribute.
-type recordedAPIGateway struct {
-	id   func(*resource.Request) string
-	attr string
-}
-
-func (t recordedAPIGateway) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	id := t.id(r)
-	return &resource.Result{PhysicalID: id, Attributes: map[string]any{t.attr: id}}, nil
-}
-
-func (t recordedAPIGateway) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{t.attr: r.PhysicalID}}, nil
-}
-
-func (recordedAPIGateway) Delete(ctx context.Context, r *resource.Request) error { return nil }
 
 // retagAPIGateway changes the tags of what an API Gateway ARN names from
 // old to new. REST APIs name the members resourceArn and tagKeys, HTTP

@@ -371,7 +371,9 @@ func TestRestAPIDefinitionForms(t *testing.T) {
 	b.delete()
 }
 
-func TestAPIGatewayRecordedTypes(t *testing.T) {
+// TestAPIGatewayAccount sets the account's CloudWatch role; the Ref is
+// generated.
+func TestAPIGatewayAccount(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	account := s.create("AWS::ApiGateway::Account", "Account", map[string]any{"CloudWatchRoleArn": testRole})
@@ -465,6 +467,8 @@ func TestAPIGatewayRegistered(t *testing.T) {
 		"AWS::ApiGateway::Account", "AWS::ApiGateway::ApiKey", "AWS::ApiGateway::Authorizer", "AWS::ApiGateway::Deployment",
 		"AWS::ApiGateway::Method", "AWS::ApiGateway::Resource", "AWS::ApiGateway::RestApi", "AWS::ApiGateway::Stage",
 		"AWS::ApiGateway::UsagePlan", "AWS::ApiGateway::UsagePlanKey", "AWS::ApiGateway::GatewayResponse",
+		"AWS::ApiGateway::Model", "AWS::ApiGateway::RequestValidator", "AWS::ApiGateway::ClientCertificate",
+		"AWS::ApiGateway::VpcLink", "AWS::ApiGateway::DocumentationPart", "AWS::ApiGateway::DocumentationVersion",
 		"AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Authorizer", "AWS::ApiGatewayV2::Deployment",
 		"AWS::ApiGatewayV2::Integration", "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage",
 	} {

@@ -53,7 +53,13 @@
 // whole on an update; a method's Ref is a generated name, since API
 // Gateway names methods by API, resource and verb. A Deployment with
 // StageName makes or moves that stage and deletes it with itself if the
-// stage still shows it. An HTTP API's ApiEndpoint is
+// stage still shows it. A Model's Ref is its name, which CloudFormation
+// generates from the stack's and resource's names when the template gives
+// none (letters and digits only, as model names must be), its Schema an
+// object or JSON text; a RequestValidator's Ref and RequestValidatorId are
+// its id; methods name both in RequestModels and RequestValidatorId, and
+// Description, Schema and the validator's checks change in place. An
+// HTTP API's ApiEndpoint is
 // http://ID.execute-api.localhost:PORT, on the port of virga's endpoint.
 //
 // # Names
@@ -339,11 +345,14 @@
 // checked against them. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
-// AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
-// which virga does not write), AWS::ApiGateway::UsagePlan and
-// AWS::ApiGateway::ApiKey are recorded only, with identifiers in AWS's
-// form: virga has no usage plans, throttling or API keys (a method that
-// requires a key only requires the x-api-key header to be present).
+// AWS::ApiGateway::Account sets the account's CloudWatch role
+// (UpdateAccount), which virga's API Gateway records and its logs do not
+// need; its Ref is a generated identifier. AWS::ApiGateway::ClientCertificate
+// and AWS::ApiGateway::VpcLink (Ref and VpcLinkId its id) are made, their
+// names, descriptions and tags changed in place (apigateway_account.go);
+// so are AWS::ApiGateway::DocumentationPart (Ref and DocumentationPartId
+// its id, Properties an object or JSON text, changed in place) and
+// AWS::ApiGateway::DocumentationVersion (Ref the version).
 // AWS::ResourceGroups::Group (Ref its Name, GetAtt Arn) and
 // AWS::ApplicationInsights::Application (Ref and ApplicationARN its ARN),
 // the monitoring sam init adds to every template, are recorded only too
