@@ -192,8 +192,9 @@
 // instead of taking minutes to hours as on S3, and its copy expires at
 // the midnight UTC after the days asked for. RestoreObject acts on the
 // current version only; SELECT restores and Intelligent-Tiering's
-// archive tiers are not served, nor is CopyObject refused for an
-// archived source. GLACIER_IR objects are read at once, as on S3.
+// archive tiers are not served. CopyObject and UploadPartCopy refuse an
+// archived source without a restored copy (403 InvalidObjectState), as
+// S3 does. GLACIER_IR objects are read at once, as on S3.
 // Event notifications: only ObjectCreated, ObjectRemoved,
 // LifecycleExpiration, ObjectTagging, ObjectAcl:Put and
 // ObjectRestore:Post events are raised (ObjectRestore:Completed and

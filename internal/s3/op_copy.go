@@ -17,6 +17,10 @@ import (
 // atomic action using this API."
 const maxCopySize = 5 << 30
 
+// errCopyArchived refuses a copy (CopyObject, UploadPartCopy) of an
+// archived object that has no restored copy, in S3's words.
+var errCopyArchived = ErrInvalidObjectState.WithMessage("The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.")
+
 var errCopySource = ErrInvalidArgument.WithMessage("Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
 
 // parseCopySource reads x-amz-copy-source: "bucket/key" or
@@ -74,6 +78,9 @@ func (s *Service) copySourceObject(source string, ifMatch, ifNoneMatch *string, 
 		return nil, "", "", precondition("x-amz-copy-source-If-Unmodified-Since")
 	case ifModifiedSince != nil && ifNoneMatch == nil && !modified.After(*ifModifiedSince):
 		return nil, "", "", precondition("x-amz-copy-source-If-Modified-Since")
+	}
+	if o.readable(s.clock.Now()) != nil {
+		return nil, "", "", errCopyArchived
 	}
 	return o, bucket, key, nil
 }
