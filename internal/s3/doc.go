@@ -110,6 +110,22 @@
 // whether a bucket was created with Object Lock; no default retention is
 // kept (PutObjectLockConfiguration is not served).
 //
+// Replication (replication.go): PutBucketReplication takes rules
+// (legacy Prefix, or Filter with Priority and DeleteMarkerReplication;
+// Destination by bucket ARN and an optional StorageClass), refused
+// unless the source and every destination have versioning Enabled.
+// Each new version matching an enabled rule is PENDING until Run has
+// copied it (same key, version id, metadata and tags) to each
+// destination, then COMPLETED, or FAILED when a destination is gone;
+// replicas report REPLICA and are not replicated again; delete markers
+// a request makes are replicated by rules that enable it. Pending
+// copies are tasks in the store and survive a restart. Not replicated:
+// versions written before the configuration (ExistingObjectReplication),
+// later changes to a version's tags or ACL, and deletes of a version;
+// SourceSelectionCriteria, ReplicationTime, Metrics,
+// AccessControlTranslation and EncryptionConfiguration are kept and
+// change nothing, and the Role is not assumed.
+//
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
 // GetBucketPolicyStatus judges the policy. New buckets have ACLs
@@ -174,7 +190,7 @@
 //
 // # Not supported
 //
-// Object lock, replication, SSE-C and encryption itself (SSE headers are
+// Object lock, SSE-C and encryption itself (SSE headers are
 // recorded and echoed; an SSE-KMS object's key must be one KMS can
 // encrypt with, and is reported by its ARN), SelectObjectContent, access points and directory buckets.
 // ACLs (canned, x-amz-grant-* headers or an AccessControlPolicy
@@ -213,7 +229,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?replication, ?object-lock and the
+// subresource virga does not serve (?inventory, ?legal-hold and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

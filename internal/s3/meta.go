@@ -16,6 +16,7 @@ import (
 //	("s3", "u", bucket, key, uploadID)     uploadRecord
 //	("s3", "p", uploadID, partNumber)      partRecord
 //	("s3", "n", sequencer, n)              outboxRecord (notify.go)
+//	("s3", "r", sequencer, n)              replicationTask (replication.go)
 //
 // Objects sort by key within their bucket, so listings are range scans.
 // Object bytes are blobs (blobStore), named by the ids the records hold.
@@ -79,6 +80,9 @@ type bucketRecord struct {
 	// Logging is the server access logging PutBucketLogging set; nil is
 	// off.
 	Logging *LoggingEnabled `json:"logging,omitempty"`
+	// Replication is the bucket's replication configuration
+	// (replication.go); nil is none.
+	Replication *ReplicationConfiguration `json:"replication,omitempty"`
 }
 
 type tag struct {
@@ -127,6 +131,10 @@ type objectRecord struct {
 	// from then until RestoreExpiry.
 	RestoreDone   time.Time `json:"restoreDone,omitzero"`
 	RestoreExpiry time.Time `json:"restoreExpiry,omitzero"`
+	// ReplicationStatus is PENDING, COMPLETED or FAILED for a version
+	// the bucket's replication rules copy elsewhere, REPLICA for a copy
+	// (replication.go), "" otherwise.
+	ReplicationStatus string `json:"repl,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

@@ -325,6 +325,7 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		TagCount: tagCount(o), WebsiteRedirectLocation: optStr(o.WebsiteRedirect),
 		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID), VersionId: versionHeader(b, o),
+		ReplicationStatus: optStr(o.ReplicationStatus),
 	}
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)
@@ -413,7 +414,7 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID),
-		VersionId: versionHeader(b, o),
+		VersionId: versionHeader(b, o), ReplicationStatus: optStr(o.ReplicationStatus),
 	}
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)

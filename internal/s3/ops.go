@@ -65,7 +65,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // serves would otherwise match a plainer route (GET /{Bucket}?lifecycle
 // is ListObjects' path), so it is answered NotImplemented, as S3
 // answers a feature it does not implement.
-var unsupportedSubresources = []string{"replication",
+var unsupportedSubresources = []string{
 	"analytics", "intelligent-tiering", "inventory", "metrics",
 	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
@@ -199,6 +199,9 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketLogging", HTTP: "GET /{Bucket}?logging", Handler: awsproto.Handle(s.getBucketLogging)},
 			{Name: "PutBucketLogging", HTTP: "PUT /{Bucket}?logging", Handler: awsproto.Handle(s.putBucketLogging)},
 			{Name: "GetObjectLockConfiguration", HTTP: "GET /{Bucket}?object-lock", Handler: awsproto.Handle(s.getObjectLockConfiguration)},
+			{Name: "GetBucketReplication", Action: "s3:GetReplicationConfiguration", HTTP: "GET /{Bucket}?replication", Handler: awsproto.Handle(s.getBucketReplication)},
+			{Name: "PutBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "PUT /{Bucket}?replication", Handler: awsproto.Handle(s.putBucketReplication)},
+			{Name: "DeleteBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "DELETE /{Bucket}?replication", Status: 204, Handler: awsproto.Handle(s.deleteBucketReplication)},
 			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
 			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
 			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},

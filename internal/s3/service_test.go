@@ -116,15 +116,22 @@ func TestServeStreamsPut(t *testing.T) {
 
 // TestStartRemovesLeftovers: what a crash can leave (a temporary file, a
 // blob no record refers to) is gone after New; referenced blobs stay.
-func TestStartRemovesLeftovers(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
+// restartableDeps are the dependencies of a service kept in dir and an
+// in-memory store, which a second New on them starts again.
+func restartableDeps(t testing.TB, dir string) Deps {
+	t.Helper()
 	db, err := pebblestore.Open(pebblestore.Options{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	deps := Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Dir: dir}
+	return Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Dir: dir}
+}
+
+func TestStartRemovesLeftovers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	deps := restartableDeps(t, dir)
 	s, err := New(deps)
 	if err != nil {
 		t.Fatal(err)

@@ -158,6 +158,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		}
 	}
 	o.Order = s.nextOrder(now)
+	replicas := replicationTasks(b, o, event)
+	if len(replicas) > 0 && !o.DeleteMarker {
+		o.ReplicationStatus = replicationPending
+	}
 	batch := s.store.NewBatch()
 	defer batch.Close()
 	replaced, err := s.retire(batch, b, old, o)
@@ -183,6 +187,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		s.mu.Unlock()
 		return err
 	}
+	if err := queueReplication(batch, replicas, o, e.Sequencer); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	if err := batch.Commit(); err != nil {
 		s.mu.Unlock()
 		return err
@@ -199,8 +207,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 // current, and gives o its version id: it returns the versions that are
 // gone for good (their blobs are to be removed).
 func (s *Service) retire(batch store.Batch, b *bucketRecord, old, o *objectRecord) ([]objectRecord, error) {
-	switch b.Versioning {
-	case versioningEnabled:
+	switch {
+	case o.ReplicationStatus == replicationReplica && o.VersionID != "":
+		// A replica keeps its source version's id.
+	case b.Versioning == versioningEnabled:
 		o.VersionID = s.ids.Hex(16)
 	default:
 		o.VersionID = ""
