@@ -126,6 +126,13 @@
 // AccessControlTranslation and EncryptionConfiguration are kept and
 // change nothing, and the Role is not assumed.
 //
+// Inventory, analytics, metrics and Intelligent-Tiering configurations
+// (bucket_configs.go) are kept by Id (up to 1,000 of each kind),
+// returned, listed in pages of 100 with continuation tokens, and
+// deleted, with NoSuchConfiguration for an Id the bucket lacks; they
+// change nothing: no inventory report, analysis or metric is made, and
+// no object changes tier.
+//
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
 // GetBucketPolicyStatus judges the policy. New buckets have ACLs
@@ -229,7 +236,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?inventory, ?legal-hold and the
+// subresource virga does not serve (?object-lock, ?legal-hold and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

@@ -83,6 +83,10 @@ type bucketRecord struct {
 	// Replication is the bucket's replication configuration
 	// (replication.go); nil is none.
 	Replication *ReplicationConfiguration `json:"replication,omitempty"`
+	// Configs are the bucket's inventory, analytics, metrics and
+	// Intelligent-Tiering configurations, by kind and Id
+	// (bucket_configs.go).
+	Configs map[string]map[string]json.RawMessage `json:"configs,omitempty"`
 }
 
 type tag struct {

@@ -66,7 +66,6 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // is ListObjects' path), so it is answered NotImplemented, as S3
 // answers a feature it does not implement.
 var unsupportedSubresources = []string{
-	"analytics", "intelligent-tiering", "inventory", "metrics",
 	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
 	"session", "metadataTable"}
 
@@ -202,6 +201,22 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketReplication", Action: "s3:GetReplicationConfiguration", HTTP: "GET /{Bucket}?replication", Handler: awsproto.Handle(s.getBucketReplication)},
 			{Name: "PutBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "PUT /{Bucket}?replication", Handler: awsproto.Handle(s.putBucketReplication)},
 			{Name: "DeleteBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "DELETE /{Bucket}?replication", Status: 204, Handler: awsproto.Handle(s.deleteBucketReplication)},
+			{Name: "GetBucketInventoryConfiguration", Action: "s3:GetInventoryConfiguration", HTTP: "GET /{Bucket}?inventory&id", Handler: awsproto.Handle(s.getBucketInventoryConfiguration)},
+			{Name: "PutBucketInventoryConfiguration", Action: "s3:PutInventoryConfiguration", HTTP: "PUT /{Bucket}?inventory&id", Handler: awsproto.Handle(s.putBucketInventoryConfiguration)},
+			{Name: "DeleteBucketInventoryConfiguration", Action: "s3:PutInventoryConfiguration", HTTP: "DELETE /{Bucket}?inventory&id", Status: 204, Handler: awsproto.Handle(s.deleteBucketInventoryConfiguration)},
+			{Name: "ListBucketInventoryConfigurations", Action: "s3:GetInventoryConfiguration", HTTP: "GET /{Bucket}?inventory", Handler: awsproto.Handle(s.listBucketInventoryConfigurations)},
+			{Name: "GetBucketAnalyticsConfiguration", Action: "s3:GetAnalyticsConfiguration", HTTP: "GET /{Bucket}?analytics&id", Handler: awsproto.Handle(s.getBucketAnalyticsConfiguration)},
+			{Name: "PutBucketAnalyticsConfiguration", Action: "s3:PutAnalyticsConfiguration", HTTP: "PUT /{Bucket}?analytics&id", Handler: awsproto.Handle(s.putBucketAnalyticsConfiguration)},
+			{Name: "DeleteBucketAnalyticsConfiguration", Action: "s3:PutAnalyticsConfiguration", HTTP: "DELETE /{Bucket}?analytics&id", Status: 204, Handler: awsproto.Handle(s.deleteBucketAnalyticsConfiguration)},
+			{Name: "ListBucketAnalyticsConfigurations", Action: "s3:GetAnalyticsConfiguration", HTTP: "GET /{Bucket}?analytics", Handler: awsproto.Handle(s.listBucketAnalyticsConfigurations)},
+			{Name: "GetBucketMetricsConfiguration", Action: "s3:GetMetricsConfiguration", HTTP: "GET /{Bucket}?metrics&id", Handler: awsproto.Handle(s.getBucketMetricsConfiguration)},
+			{Name: "PutBucketMetricsConfiguration", Action: "s3:PutMetricsConfiguration", HTTP: "PUT /{Bucket}?metrics&id", Handler: awsproto.Handle(s.putBucketMetricsConfiguration)},
+			{Name: "DeleteBucketMetricsConfiguration", Action: "s3:PutMetricsConfiguration", HTTP: "DELETE /{Bucket}?metrics&id", Status: 204, Handler: awsproto.Handle(s.deleteBucketMetricsConfiguration)},
+			{Name: "ListBucketMetricsConfigurations", Action: "s3:GetMetricsConfiguration", HTTP: "GET /{Bucket}?metrics", Handler: awsproto.Handle(s.listBucketMetricsConfigurations)},
+			{Name: "GetBucketIntelligentTieringConfiguration", Action: "s3:GetIntelligentTieringConfiguration", HTTP: "GET /{Bucket}?intelligent-tiering&id", Handler: awsproto.Handle(s.getBucketIntelligentTieringConfiguration)},
+			{Name: "PutBucketIntelligentTieringConfiguration", Action: "s3:PutIntelligentTieringConfiguration", HTTP: "PUT /{Bucket}?intelligent-tiering&id", Handler: awsproto.Handle(s.putBucketIntelligentTieringConfiguration)},
+			{Name: "DeleteBucketIntelligentTieringConfiguration", Action: "s3:PutIntelligentTieringConfiguration", HTTP: "DELETE /{Bucket}?intelligent-tiering&id", Status: 204, Handler: awsproto.Handle(s.deleteBucketIntelligentTieringConfiguration)},
+			{Name: "ListBucketIntelligentTieringConfigurations", Action: "s3:GetIntelligentTieringConfiguration", HTTP: "GET /{Bucket}?intelligent-tiering", Handler: awsproto.Handle(s.listBucketIntelligentTieringConfigurations)},
 			{Name: "GetBucketVersioning", HTTP: "GET /{Bucket}?versioning", Handler: awsproto.Handle(s.getBucketVersioning)},
 			{Name: "PutBucketVersioning", HTTP: "PUT /{Bucket}?versioning", Handler: awsproto.Handle(s.putBucketVersioning)},
 			{Name: "GetBucketAcl", HTTP: "GET /{Bucket}?acl", Handler: awsproto.Handle(s.getBucketAcl)},

@@ -1235,6 +1235,7 @@ type LifecycleRuleFilter struct {
 
 // ListBucketAnalyticsConfigurationsOutput is the ListBucketAnalyticsConfigurationsOutput shape of AWS's model.
 type ListBucketAnalyticsConfigurationsOutput struct {
+	_                          struct{} `aws:"name=ListBucketAnalyticsConfigurationResult"`
 	IsTruncated                *bool
 	ContinuationToken          *string
 	NextContinuationToken      *string
@@ -1250,6 +1251,7 @@ type ListBucketAnalyticsConfigurationsRequest struct {
 
 // ListBucketIntelligentTieringConfigurationsOutput is the ListBucketIntelligentTieringConfigurationsOutput shape of AWS's model.
 type ListBucketIntelligentTieringConfigurationsOutput struct {
+	_                                   struct{} `aws:"name=ListBucketIntelligentTieringConfigurationsOutput"`
 	IsTruncated                         *bool
 	ContinuationToken                   *string
 	NextContinuationToken               *string
@@ -1264,6 +1266,7 @@ type ListBucketIntelligentTieringConfigurationsRequest struct {
 
 // ListBucketInventoryConfigurationsOutput is the ListBucketInventoryConfigurationsOutput shape of AWS's model.
 type ListBucketInventoryConfigurationsOutput struct {
+	_                          struct{} `aws:"name=ListInventoryConfigurationsResult"`
 	ContinuationToken          *string
 	InventoryConfigurationList []InventoryConfiguration `aws:"xmlname=InventoryConfiguration,flat"`
 	IsTruncated                *bool
@@ -1279,6 +1282,7 @@ type ListBucketInventoryConfigurationsRequest struct {
 
 // ListBucketMetricsConfigurationsOutput is the ListBucketMetricsConfigurationsOutput shape of AWS's model.
 type ListBucketMetricsConfigurationsOutput struct {
+	_                        struct{} `aws:"name=ListMetricsConfigurationsResult"`
 	IsTruncated              *bool
 	ContinuationToken        *string
 	NextContinuationToken    *string
