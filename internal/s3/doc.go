@@ -106,9 +106,20 @@
 // Request payment, transfer acceleration and server access logging
 // (op_bucket_settings.go) are recorded and reported (BucketOwner pays,
 // acceleration has no status and logging is off, until set) and change
-// nothing: no access log is written. GetObjectLockConfiguration reports
-// whether a bucket was created with Object Lock; no default retention is
-// kept (PutObjectLockConfiguration is not served).
+// nothing: no access log is written.
+//
+// Object Lock (object_lock.go): a bucket created with it, or given it by
+// PutObjectLockConfiguration once versioned, keeps a default retention
+// rule that new versions get; PutObject, CopyObject and
+// CreateMultipartUpload take the x-amz-object-lock-* headers,
+// PutObjectRetention and PutObjectLegalHold change a version's lock, and
+// HeadObject and GetObject report it. A version under COMPLIANCE
+// retention or a legal hold cannot be deleted by version id (403
+// AccessDenied "Access Denied because object protected by object
+// lock."), one under GOVERNANCE only with
+// x-amz-bypass-governance-retention; retention is lengthened freely and
+// shortened only under GOVERNANCE with the bypass; lifecycle rules skip
+// locked versions.
 //
 // Replication (replication.go): PutBucketReplication takes rules
 // (legacy Prefix, or Filter with Priority and DeleteMarkerReplication;
@@ -197,7 +208,7 @@
 //
 // # Not supported
 //
-// Object lock, SSE-C and encryption itself (SSE headers are
+// SSE-C and encryption itself (SSE headers are
 // recorded and echoed; an SSE-KMS object's key must be one KMS can
 // encrypt with, and is reported by its ARN), SelectObjectContent, access points and directory buckets.
 // ACLs (canned, x-amz-grant-* headers or an AccessControlPolicy
@@ -236,7 +247,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?object-lock, ?legal-hold and the
+// subresource virga does not serve (?select, ?torrent and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

@@ -61,6 +61,9 @@ type bucketRecord struct {
 	CORS       []CORSRule           `json:"cors,omitempty"`
 	Ownership  string               `json:"ownership,omitempty"`
 	ObjectLock bool                 `json:"objectLock,omitempty"`
+	// ObjectLockRule is the default retention new versions get
+	// (object_lock.go); nil is none.
+	ObjectLockRule *ObjectLockRule `json:"objectLockRule,omitempty"`
 	// Notification is the bucket's event notification configuration.
 	Notification *NotificationConfiguration `json:"notification,omitempty"`
 	// Encryption is the default encryption configuration PutBucketEncryption
@@ -139,6 +142,12 @@ type objectRecord struct {
 	// the bucket's replication rules copy elsewhere, REPLICA for a copy
 	// (replication.go), "" otherwise.
 	ReplicationStatus string `json:"repl,omitempty"`
+	// LockMode (GOVERNANCE, COMPLIANCE) and LockUntil are the version's
+	// Object Lock retention, LegalHold its legal hold (ON, OFF; "" never
+	// set; object_lock.go).
+	LockMode  string    `json:"lockMode,omitempty"`
+	LockUntil time.Time `json:"lockUntil,omitzero"`
+	LegalHold string    `json:"legalHold,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

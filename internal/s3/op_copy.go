@@ -121,7 +121,12 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(s.store, bucket); err != nil {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		return nil, err
+	}
+	lock := &objectRecord{}
+	if err := s.applyLock(b, lock, in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus); err != nil {
 		return nil, err
 	}
 	directive := strings.ToUpper(strDeref(in.MetadataDirective))
@@ -163,7 +168,8 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		return nil, err
 	}
 	o := &objectRecord{Key: key, Tags: tags, StorageClass: strDeref(in.StorageClass),
-		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl}
+		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl,
+		LockMode: lock.LockMode, LockUntil: lock.LockUntil, LegalHold: lock.LegalHold}
 	if directive == "REPLACE" {
 		if err := checkMetadata(in.Metadata); err != nil {
 			return nil, err

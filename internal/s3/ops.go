@@ -65,8 +65,7 @@ func (p *protocol) Resolve(c *awsproto.Call) error {
 // serves would otherwise match a plainer route (GET /{Bucket}?lifecycle
 // is ListObjects' path), so it is answered NotImplemented, as S3
 // answers a feature it does not implement.
-var unsupportedSubresources = []string{
-	"object-lock", "legal-hold", "retention", "restore", "select", "torrent",
+var unsupportedSubresources = []string{"restore", "select", "torrent",
 	"session", "metadataTable"}
 
 // servesSubresource reports whether op's route names the subresource.
@@ -198,6 +197,7 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetBucketLogging", HTTP: "GET /{Bucket}?logging", Handler: awsproto.Handle(s.getBucketLogging)},
 			{Name: "PutBucketLogging", HTTP: "PUT /{Bucket}?logging", Handler: awsproto.Handle(s.putBucketLogging)},
 			{Name: "GetObjectLockConfiguration", HTTP: "GET /{Bucket}?object-lock", Handler: awsproto.Handle(s.getObjectLockConfiguration)},
+			{Name: "PutObjectLockConfiguration", HTTP: "PUT /{Bucket}?object-lock", Handler: awsproto.Handle(s.putObjectLockConfiguration)},
 			{Name: "GetBucketReplication", Action: "s3:GetReplicationConfiguration", HTTP: "GET /{Bucket}?replication", Handler: awsproto.Handle(s.getBucketReplication)},
 			{Name: "PutBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "PUT /{Bucket}?replication", Handler: awsproto.Handle(s.putBucketReplication)},
 			{Name: "DeleteBucketReplication", Action: "s3:PutReplicationConfiguration", HTTP: "DELETE /{Bucket}?replication", Status: 204, Handler: awsproto.Handle(s.deleteBucketReplication)},
@@ -261,6 +261,10 @@ func (s *Service) newAPI() *awsproto.Service {
 			{Name: "GetObjectTagging", HTTP: "GET /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.getObjectTagging)},
 			{Name: "PutObjectTagging", HTTP: "PUT /{Bucket}/{Key+}?tagging", Handler: awsproto.Handle(s.putObjectTagging)},
 			{Name: "DeleteObjectTagging", HTTP: "DELETE /{Bucket}/{Key+}?tagging", Status: 204, Handler: awsproto.Handle(s.deleteObjectTagging)},
+			{Name: "GetObjectRetention", HTTP: "GET /{Bucket}/{Key+}?retention", Handler: awsproto.Handle(s.getObjectRetention)},
+			{Name: "PutObjectRetention", HTTP: "PUT /{Bucket}/{Key+}?retention", Handler: awsproto.Handle(s.putObjectRetention)},
+			{Name: "GetObjectLegalHold", HTTP: "GET /{Bucket}/{Key+}?legal-hold", Handler: awsproto.Handle(s.getObjectLegalHold)},
+			{Name: "PutObjectLegalHold", HTTP: "PUT /{Bucket}/{Key+}?legal-hold", Handler: awsproto.Handle(s.putObjectLegalHold)},
 			{Name: "RestoreObject", HTTP: "POST /{Bucket}/{Key+}?restore", Handler: awsproto.Handle(s.restoreObject)},
 			{Name: "CreateMultipartUpload", Action: "s3:PutObject", HTTP: "POST /{Bucket}/{Key+}?uploads", Handler: awsproto.Handle(s.createMultipartUpload)},
 			{Name: "UploadPart", Action: "s3:PutObject", HTTP: "PUT /{Bucket}/{Key+}?partNumber&uploadId", StreamBody: true, Handler: awsproto.Handle(s.uploadPart)},
