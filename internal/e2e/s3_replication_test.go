@@ -286,10 +286,18 @@ Resources:
             Filter: {Prefix: reports/}
             DeleteMarkerReplication: {Status: Enabled}
             Destination: {Bucket: !GetAtt Replica.Arn, StorageClass: STANDARD_IA}
+  Locked:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: cfn-locked
+      ObjectLockEnabled: true
+      ObjectLockConfiguration:
+        ObjectLockEnabled: Enabled
+        Rule: {DefaultRetention: {Mode: GOVERNANCE, Days: 3}}
 `
 
 // An AWS::S3::Bucket's ReplicationConfiguration is put on the bucket,
-// and its objects replicate.
+// and its objects replicate; its ObjectLockConfiguration is put too.
 func TestS3ReplicationStack(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t)
@@ -303,6 +311,11 @@ func TestS3ReplicationStack(t *testing.T) {
 	if r := got.ReplicationConfiguration.Rules; len(r) != 1 || aws.ToString(r[0].ID) != "reports" ||
 		aws.ToString(r[0].Destination.Bucket) != "arn:aws:s3:::cfn-replica" || aws.ToString(r[0].Filter.Prefix) != "reports/" {
 		t.Fatalf("GetBucketReplication = %+v", got.ReplicationConfiguration)
+	}
+	lock, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("cfn-locked")})
+	if err != nil || lock.ObjectLockConfiguration.Rule == nil || lock.ObjectLockConfiguration.Rule.DefaultRetention.Mode != s3types.ObjectLockRetentionModeGovernance ||
+		aws.ToInt32(lock.ObjectLockConfiguration.Rule.DefaultRetention.Days) != 3 {
+		t.Errorf("GetObjectLockConfiguration of the stack's locked bucket = %+v, %v", lock, err)
 	}
 	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("cfn-source"), Key: aws.String("reports/q1"), Body: strings.NewReader("q1")}); err != nil {
 		t.Fatal(err)

@@ -394,6 +394,7 @@
 // Transition(s) properties become S3's actions) and WebsiteConfiguration
 // (IndexDocument and ErrorDocument names, RedirectAllRequestsTo,
 // RoutingRules of RoutingRuleCondition and RedirectRule) and
+// ObjectLockConfiguration (with ObjectLockEnabled at creation) and
 // ReplicationConfiguration (a Filter's TagFilter and TagFilters become
 // Tag and Tags; the destination's bucket versioned first, so the bucket
 // depends on it) are applied with

@@ -93,6 +93,14 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 			return err
 		}
 	}
+	// ObjectLockConfiguration's names are PutObjectLockConfiguration's;
+	// a bucket's Object Lock cannot be turned off.
+	if changed(old, p, "ObjectLockConfiguration") && p.has("ObjectLockConfiguration") {
+		if _, err := call(ctx, r, "s3", "PutObjectLockConfiguration", map[string]any{"Bucket": name,
+			"ObjectLockConfiguration": map[string]any(p.obj("ObjectLockConfiguration"))}); err != nil {
+			return err
+		}
+	}
 	if changed(old, p, "NotificationConfiguration") {
 		if _, err := call(ctx, r, "s3", "PutBucketNotificationConfiguration", map[string]any{"Bucket": name,
 			"NotificationConfiguration": notificationConfiguration(p.obj("NotificationConfiguration"))}); err != nil {
