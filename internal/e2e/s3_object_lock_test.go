@@ -119,4 +119,31 @@ func TestS3ObjectLock(t *testing.T) {
 	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bucket, Key: aws.String("held"), VersionId: held.VersionId, BypassGovernanceRetention: aws.Bool(true)}); err != nil {
 		t.Errorf("deleting once the legal hold is off: %v", err)
 	}
+
+	// A replica in a bucket without Object Lock is not locked.
+	newReplicationBuckets(t, c, "lock-replica")
+	if _, err := c.PutBucketReplication(ctx, &s3.PutBucketReplicationInput{Bucket: bucket,
+		ReplicationConfiguration: &s3types.ReplicationConfiguration{Role: aws.String(replicationRole), Rules: []s3types.ReplicationRule{
+			{Status: s3types.ReplicationRuleStatusEnabled, Prefix: aws.String("copied/"), Destination: &s3types.Destination{Bucket: aws.String("arn:aws:s3:::lock-replica")}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("copied/x"), Body: strings.NewReader("x")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("lock-replica"), Key: aws.String("copied/x")})
+		if err == nil {
+			if head.ObjectLockMode != "" {
+				t.Errorf("replica in a bucket without Object Lock has lock mode %q", head.ObjectLockMode)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the locked object was not replicated")
+		}
+	}
+	if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lock-replica"), Key: aws.String("copied/x"), VersionId: copied.VersionId}); err != nil {
+		t.Errorf("deleting the replica: %v", err)
+	}
 }

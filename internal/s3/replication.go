@@ -363,6 +363,10 @@ func (s *Service) replicateOne(ctx context.Context, t *replicationTask) (ok bool
 		if t.StorageClass != "" {
 			replica.StorageClass = t.StorageClass
 		}
+		if !dest.ObjectLock {
+			// Only a bucket with Object Lock keeps a version's lock.
+			replica.LockMode, replica.LockUntil, replica.LegalHold = "", time.Time{}, ""
+		}
 		event = "ObjectCreated:Put"
 		defer func() {
 			if err != nil {
