@@ -147,3 +147,43 @@ func TestS3ObjectLock(t *testing.T) {
 		t.Errorf("deleting the replica: %v", err)
 	}
 }
+
+// Under --auth iam, the Object Lock calls are authorized by IAM's
+// action names: a user allowed s3:PutBucketObjectLockConfiguration,
+// s3:GetBucketObjectLockConfiguration, s3:PutObjectRetention and
+// s3:GetObjectRetention may make them, and one allowed nothing may not.
+func TestS3ObjectLockIAMActions(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	ctx := context.Background()
+	root := s3.NewFromConfig(env.Config, func(o *s3.Options) { o.UsePathStyle = true })
+	if _, err := root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("iam-lock"), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("iam-lock"), Key: aws.String("k"), Body: strings.NewReader("k")}); err != nil {
+		t.Fatal(err)
+	}
+	allowed := s3.NewFromConfig(iamUser(t, env, "locker", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[`+
+		`"s3:PutBucketObjectLockConfiguration","s3:GetBucketObjectLockConfiguration","s3:PutObjectRetention","s3:GetObjectRetention"],"Resource":"*"}]}`),
+		func(o *s3.Options) { o.UsePathStyle = true })
+	denied := s3.NewFromConfig(iamUser(t, env, "nobody", ""), func(o *s3.Options) { o.UsePathStyle = true })
+	put := func(c *s3.Client) error {
+		_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("iam-lock"),
+			ObjectLockConfiguration: &s3types.ObjectLockConfiguration{ObjectLockEnabled: s3types.ObjectLockEnabledEnabled}})
+		return err
+	}
+	if err := put(allowed); err != nil {
+		t.Errorf("PutObjectLockConfiguration allowed by s3:PutBucketObjectLockConfiguration: %v", err)
+	}
+	if _, err := allowed.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("iam-lock")}); err != nil {
+		t.Errorf("GetObjectLockConfiguration allowed by s3:GetBucketObjectLockConfiguration: %v", err)
+	}
+	if _, err := allowed.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("iam-lock"), Key: aws.String("k"),
+		Retention: &s3types.ObjectLockRetention{Mode: s3types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(time.Now().Add(time.Hour))}}); err != nil {
+		t.Errorf("PutObjectRetention allowed by s3:PutObjectRetention: %v", err)
+	}
+	if _, err := allowed.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("iam-lock"), Key: aws.String("k")}); err != nil {
+		t.Errorf("GetObjectRetention allowed by s3:GetObjectRetention: %v", err)
+	}
+	checkS3Error(t, "PutObjectLockConfiguration of a user allowed nothing", put(denied), "AccessDenied", "")
+}
