@@ -76,10 +76,32 @@ func TestS3RestoreArchivedObject(t *testing.T) {
 			t.Errorf("HeadObject of %s before a restore: %v, x-amz-restore %q", key, err, aws.ToString(head.Restore))
 		}
 	}
+	// A copy of an archived source is refused in S3's words, by
+	// CopyObject and UploadPartCopy alike; GLACIER_IR is copied.
+	const copyRefused = "The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier."
+	copyOf := func(key string) error {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bucket, Key: aws.String(key + "-copy"), CopySource: aws.String("vault/" + key)})
+		return err
+	}
+	err := copyOf("cold")
+	wantCode("CopyObject of an archived object", err, "InvalidObjectState", http.StatusForbidden)
+	if err != nil && !strings.Contains(err.Error(), copyRefused) {
+		t.Errorf("CopyObject of an archived object: %v", err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String("parts")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: bucket, Key: aws.String("parts"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String("vault/deep")})
+	wantCode("UploadPartCopy of an archived object", err, "InvalidObjectState", http.StatusForbidden)
+	if err := copyOf("instant"); err != nil {
+		t.Errorf("CopyObject of a GLACIER_IR object: %v", err)
+	}
 	if got, err := read("instant"); err != nil || got != "frozen instant" {
 		t.Errorf("GetObject of a GLACIER_IR object = %q, %v", got, err)
 	}
-	_, err := restore("instant")
+	_, err = restore("instant")
 	wantCode("RestoreObject of a GLACIER_IR object", err, "InvalidObjectState", http.StatusForbidden)
 
 	if status, err := restore("cold"); err != nil || status != http.StatusAccepted {
@@ -110,6 +132,9 @@ func TestS3RestoreArchivedObject(t *testing.T) {
 	}
 	if got, err := read("cold"); err != nil || got != "frozen cold" {
 		t.Errorf("GetObject of the restored object = %q, %v", got, err)
+	}
+	if err := copyOf("cold"); err != nil {
+		t.Errorf("CopyObject of the restored object: %v", err)
 	}
 	if status, err := restore("cold"); err != nil || status != http.StatusOK {
 		t.Errorf("RestoreObject of the restored object = %d, %v, want 200", status, err)

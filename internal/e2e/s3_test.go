@@ -177,10 +177,10 @@ func TestS3Buckets(t *testing.T) {
 		t.Errorf("GetBucketCors = %+v, %v", cors, err)
 	}
 
-	// Subresources virga does not serve are NotImplemented, not another
-	// operation on the same path.
+	// A subresource's operation answers, not another operation on the
+	// same path.
 	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("photos")})
-	expectAPIError(t, err, "NotImplemented", 501)
+	expectAPIError(t, err, "ReplicationConfigurationNotFoundError", 404)
 
 	// DeleteBucket refuses a bucket with objects.
 	// (The bucket is versioned: its versions and delete markers count.)
@@ -325,7 +325,9 @@ func TestS3Objects(t *testing.T) {
 	}
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("docs"), Key: aws.String(strings.Repeat("k", 1025)), Body: strings.NewReader("x")})
 	expectAPIError(t, err, "KeyTooLongError", 400)
-	_, err = c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})
+	// Subresources virga does not serve are NotImplemented, not another
+	// operation on the same path.
+	_, err = c.GetObjectTorrent(ctx, &s3.GetObjectTorrentInput{Bucket: aws.String("docs"), Key: aws.String("a b/c+d ü.txt")})
 	expectAPIError(t, err, "NotImplemented", 501)
 
 	// Object tagging.

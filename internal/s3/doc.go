@@ -106,9 +106,43 @@
 // Request payment, transfer acceleration and server access logging
 // (op_bucket_settings.go) are recorded and reported (BucketOwner pays,
 // acceleration has no status and logging is off, until set) and change
-// nothing: no access log is written. GetObjectLockConfiguration reports
-// whether a bucket was created with Object Lock; no default retention is
-// kept (PutObjectLockConfiguration is not served).
+// nothing: no access log is written.
+//
+// Object Lock (object_lock.go): a bucket created with it, or given it by
+// PutObjectLockConfiguration once versioned, keeps a default retention
+// rule that new versions get; PutObject, CopyObject and
+// CreateMultipartUpload take the x-amz-object-lock-* headers,
+// PutObjectRetention and PutObjectLegalHold change a version's lock, and
+// HeadObject and GetObject report it. A version under COMPLIANCE
+// retention or a legal hold cannot be deleted by version id (403
+// AccessDenied "Access Denied because object protected by object
+// lock."), one under GOVERNANCE only with
+// x-amz-bypass-governance-retention; retention is lengthened freely and
+// shortened only under GOVERNANCE with the bypass; lifecycle rules skip
+// locked versions.
+//
+// Replication (replication.go): PutBucketReplication takes rules
+// (legacy Prefix, or Filter with Priority and DeleteMarkerReplication;
+// Destination by bucket ARN and an optional StorageClass), refused
+// unless the source and every destination have versioning Enabled.
+// Each new version matching an enabled rule is PENDING until Run has
+// copied it (same key, version id, metadata and tags) to each
+// destination, then COMPLETED, or FAILED when a destination is gone;
+// replicas report REPLICA and are not replicated again; delete markers
+// a request makes are replicated by rules that enable it. Pending
+// copies are tasks in the store and survive a restart. Not replicated:
+// versions written before the configuration (ExistingObjectReplication),
+// later changes to a version's tags or ACL, and deletes of a version;
+// SourceSelectionCriteria, ReplicationTime, Metrics,
+// AccessControlTranslation and EncryptionConfiguration are kept and
+// change nothing, and the Role is not assumed.
+//
+// Inventory, analytics, metrics and Intelligent-Tiering configurations
+// (bucket_configs.go) are kept by Id (up to 1,000 of each kind),
+// returned, listed in pages of 100 with continuation tokens, and
+// deleted, with NoSuchConfiguration for an Id the bucket lacks; they
+// change nothing: no inventory report, analysis or metric is made, and
+// no object changes tier.
 //
 // Public access and ownership (op_access.go): PutPublicAccessBlock and
 // PutBucketOwnershipControls are kept and reported, and
@@ -174,7 +208,7 @@
 //
 // # Not supported
 //
-// Object lock, replication, SSE-C and encryption itself (SSE headers are
+// SSE-C and encryption itself (SSE headers are
 // recorded and echoed; an SSE-KMS object's key must be one KMS can
 // encrypt with, and is reported by its ARN), SelectObjectContent, access points and directory buckets.
 // ACLs (canned, x-amz-grant-* headers or an AccessControlPolicy
@@ -192,8 +226,9 @@
 // instead of taking minutes to hours as on S3, and its copy expires at
 // the midnight UTC after the days asked for. RestoreObject acts on the
 // current version only; SELECT restores and Intelligent-Tiering's
-// archive tiers are not served, nor is CopyObject refused for an
-// archived source. GLACIER_IR objects are read at once, as on S3.
+// archive tiers are not served. CopyObject and UploadPartCopy refuse an
+// archived source without a restored copy (403 InvalidObjectState), as
+// S3 does. GLACIER_IR objects are read at once, as on S3.
 // Event notifications: only ObjectCreated, ObjectRemoved,
 // LifecycleExpiration, ObjectTagging, ObjectAcl:Put and
 // ObjectRestore:Post events are raised (ObjectRestore:Completed and
@@ -212,7 +247,7 @@
 // and an object written without its own encryption reports the
 // default's algorithm and KMS key; the bytes are stored as they came
 // whatever either says. A request for a
-// subresource virga does not serve (?replication, ?object-lock and the
+// subresource virga does not serve (?select, ?torrent and the
 // others in unsupportedSubresources) answers NotImplemented (501); other
 // requests no route takes answer MethodNotAllowed, as S3 does for a
 // method a resource does not allow.

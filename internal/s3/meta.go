@@ -16,6 +16,7 @@ import (
 //	("s3", "u", bucket, key, uploadID)     uploadRecord
 //	("s3", "p", uploadID, partNumber)      partRecord
 //	("s3", "n", sequencer, n)              outboxRecord (notify.go)
+//	("s3", "r", sequencer, n)              replicationTask (replication.go)
 //
 // Objects sort by key within their bucket, so listings are range scans.
 // Object bytes are blobs (blobStore), named by the ids the records hold.
@@ -60,6 +61,9 @@ type bucketRecord struct {
 	CORS       []CORSRule           `json:"cors,omitempty"`
 	Ownership  string               `json:"ownership,omitempty"`
 	ObjectLock bool                 `json:"objectLock,omitempty"`
+	// ObjectLockRule is the default retention new versions get
+	// (object_lock.go); nil is none.
+	ObjectLockRule *ObjectLockRule `json:"objectLockRule,omitempty"`
 	// Notification is the bucket's event notification configuration.
 	Notification *NotificationConfiguration `json:"notification,omitempty"`
 	// Encryption is the default encryption configuration PutBucketEncryption
@@ -79,6 +83,13 @@ type bucketRecord struct {
 	// Logging is the server access logging PutBucketLogging set; nil is
 	// off.
 	Logging *LoggingEnabled `json:"logging,omitempty"`
+	// Replication is the bucket's replication configuration
+	// (replication.go); nil is none.
+	Replication *ReplicationConfiguration `json:"replication,omitempty"`
+	// Configs are the bucket's inventory, analytics, metrics and
+	// Intelligent-Tiering configurations, by kind and Id
+	// (bucket_configs.go).
+	Configs map[string]map[string]json.RawMessage `json:"configs,omitempty"`
 }
 
 type tag struct {
@@ -127,6 +138,16 @@ type objectRecord struct {
 	// from then until RestoreExpiry.
 	RestoreDone   time.Time `json:"restoreDone,omitzero"`
 	RestoreExpiry time.Time `json:"restoreExpiry,omitzero"`
+	// ReplicationStatus is PENDING, COMPLETED or FAILED for a version
+	// the bucket's replication rules copy elsewhere, REPLICA for a copy
+	// (replication.go), "" otherwise.
+	ReplicationStatus string `json:"repl,omitempty"`
+	// LockMode (GOVERNANCE, COMPLIANCE) and LockUntil are the version's
+	// Object Lock retention, LegalHold its legal hold (ON, OFF; "" never
+	// set; object_lock.go).
+	LockMode  string    `json:"lockMode,omitempty"`
+	LockUntil time.Time `json:"lockUntil,omitzero"`
+	LegalHold string    `json:"legalHold,omitempty"`
 }
 
 // uploadRecord is a multipart upload in progress.

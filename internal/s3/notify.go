@@ -309,8 +309,9 @@ func (s *Service) nudge() {
 	}
 }
 
-// Run delivers the outbox's messages, and applies the buckets' lifecycle
-// rules (lifecycle_run.go), until ctx ends. It returns once the
+// Run delivers the outbox's messages, replicates objects
+// (replication.go), and applies the buckets' lifecycle rules
+// (lifecycle_run.go), until ctx ends. It returns once the
 // lifecycle loop has stopped too: the store is closed after Run returns.
 func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	if log == nil {
@@ -323,7 +324,7 @@ func (s *Service) Run(ctx context.Context, log *slog.Logger) {
 	}()
 	defer func() { <-lifecycle }()
 	for {
-		wait := s.deliverOutbox(ctx, log)
+		wait := min(s.deliverOutbox(ctx, log), s.replicate(ctx, log))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -91,9 +91,8 @@ func (s *Service) putBucketLogging(_ context.Context, in *PutBucketLoggingReques
 	return nil, s.updateBucket(*in.Bucket, func(b *bucketRecord) error { b.Logging = le; return nil })
 }
 
-// getObjectLockConfiguration reports whether the bucket was created with
-// Object Lock; virga keeps no default retention rule
-// (PutObjectLockConfiguration is not served).
+// getObjectLockConfiguration reports whether the bucket has Object Lock,
+// and its default retention rule (object_lock.go).
 func (s *Service) getObjectLockConfiguration(_ context.Context, in *GetObjectLockConfigurationRequest) (*GetObjectLockConfigurationOutput, error) {
 	b, err := s.bucket(s.store, *in.Bucket)
 	if err != nil {
@@ -102,5 +101,5 @@ func (s *Service) getObjectLockConfiguration(_ context.Context, in *GetObjectLoc
 	if !b.ObjectLock {
 		return nil, ErrNoObjectLockConfiguration.WithDetails(&bucketDetails{BucketName: in.Bucket})
 	}
-	return &GetObjectLockConfigurationOutput{ObjectLockConfiguration: &ObjectLockConfiguration{ObjectLockEnabled: strptr("Enabled")}}, nil
+	return &GetObjectLockConfigurationOutput{ObjectLockConfiguration: &ObjectLockConfiguration{ObjectLockEnabled: strptr("Enabled"), Rule: b.ObjectLockRule}}, nil
 }

@@ -343,6 +343,9 @@ func (s *Service) putBucketVersioning(_ context.Context, in *PutBucketVersioning
 		if status == "Suspended" && b.ObjectLock {
 			return ErrInvalidBucketState.WithMessage("An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.")
 		}
+		if status == "Suspended" && b.Replication != nil {
+			return ErrInvalidBucketState.WithMessage("A replication configuration is present on this bucket, so the versioning state cannot be changed.")
+		}
 		if status != "" {
 			b.Versioning = status
 		}

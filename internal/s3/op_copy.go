@@ -17,6 +17,10 @@ import (
 // atomic action using this API."
 const maxCopySize = 5 << 30
 
+// errCopyArchived refuses a copy (CopyObject, UploadPartCopy) of an
+// archived object that has no restored copy, in S3's words.
+var errCopyArchived = ErrInvalidObjectState.WithMessage("The source object of the COPY operation is not in the active tier and is only stored in Amazon Glacier.")
+
 var errCopySource = ErrInvalidArgument.WithMessage("Copy Source must mention the source bucket and key: sourcebucket/sourcekey")
 
 // parseCopySource reads x-amz-copy-source: "bucket/key" or
@@ -75,6 +79,9 @@ func (s *Service) copySourceObject(source string, ifMatch, ifNoneMatch *string, 
 	case ifModifiedSince != nil && ifNoneMatch == nil && !modified.After(*ifModifiedSince):
 		return nil, "", "", precondition("x-amz-copy-source-If-Modified-Since")
 	}
+	if o.readable(s.clock.Now()) != nil {
+		return nil, "", "", errCopyArchived
+	}
 	return o, bucket, key, nil
 }
 
@@ -114,7 +121,12 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(s.store, bucket); err != nil {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
+		return nil, err
+	}
+	lock := &objectRecord{}
+	if err := s.applyLock(b, lock, in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus); err != nil {
 		return nil, err
 	}
 	directive := strings.ToUpper(strDeref(in.MetadataDirective))
@@ -156,7 +168,8 @@ func (s *Service) copyObject(ctx context.Context, in *CopyObjectRequest) (*CopyO
 		return nil, err
 	}
 	o := &objectRecord{Key: key, Tags: tags, StorageClass: strDeref(in.StorageClass),
-		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl}
+		WebsiteRedirect: strDeref(in.WebsiteRedirectLocation), SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), ACL: acl,
+		LockMode: lock.LockMode, LockUntil: lock.LockUntil, LegalHold: lock.LegalHold}
 	if directive == "REPLACE" {
 		if err := checkMetadata(in.Metadata); err != nil {
 			return nil, err

@@ -110,6 +110,9 @@ func (s *Service) createMultipartUpload(_ context.Context, in *CreateMultipartUp
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	bk, err := s.bucket(s.store, bucket)
+	if err == nil {
+		err = s.applyLock(bk, &u.Object, in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -103,7 +103,8 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	if err := checkKey(key); err != nil {
 		return nil, err
 	}
-	if _, err := s.bucket(s.store, bucket); err != nil {
+	b, err := s.bucket(s.store, bucket)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkMetadata(in.Metadata); err != nil {
@@ -111,6 +112,10 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 	}
 	tags, err := parseTagging(in.Tagging)
 	if err != nil {
+		return nil, err
+	}
+	lock := &objectRecord{}
+	if err := s.applyLock(b, lock, in.ObjectLockMode, in.ObjectLockRetainUntilDate, in.ObjectLockLegalHoldStatus); err != nil {
 		return nil, err
 	}
 	acl, err := s.objectACL(*in.Bucket, in.ACL, grantHeaders{FullControl: in.GrantFullControl, Read: in.GrantRead, ReadACP: in.GrantReadACP, WriteACP: in.GrantWriteACP})
@@ -131,6 +136,7 @@ func (s *Service) putObject(ctx context.Context, in *PutObjectRequest) (*PutObje
 		StorageClass: strDeref(in.StorageClass), WebsiteRedirect: strDeref(in.WebsiteRedirectLocation),
 		SSE: strDeref(in.ServerSideEncryption), SSEKMSKeyID: strDeref(in.SSEKMSKeyId), Checksum: got.checksum,
 		Segments: []segment{{Blob: got.blob, Size: got.size}}, ACL: acl,
+		LockMode: lock.LockMode, LockUntil: lock.LockUntil, LegalHold: lock.LegalHold,
 	}
 	if c := awsproto.CallFrom(ctx); c != nil {
 		o.Expires = c.Request.Header.Get("Expires")
@@ -325,7 +331,9 @@ func (s *Service) getObject(ctx context.Context, in *GetObjectRequest) (*GetObje
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		TagCount: tagCount(o), WebsiteRedirectLocation: optStr(o.WebsiteRedirect),
 		ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID), VersionId: versionHeader(b, o),
+		ReplicationStatus: optStr(o.ReplicationStatus),
 	}
+	out.ObjectLockMode, out.ObjectLockRetainUntilDate, out.ObjectLockLegalHoldStatus = lockHeaders(o)
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)
 	}
@@ -413,8 +421,9 @@ func (s *Service) headObject(_ context.Context, in *HeadObjectRequest) (*HeadObj
 		ContentDisposition: optStr(o.ContentDisposition), ContentLanguage: optStr(o.ContentLanguage),
 		CacheControl: optStr(o.CacheControl), Expires: expiresOf(o), Metadata: o.Metadata,
 		WebsiteRedirectLocation: optStr(o.WebsiteRedirect), ServerSideEncryption: strptr(sseOf(o)), SSEKMSKeyId: optStr(o.SSEKMSKeyID),
-		VersionId: versionHeader(b, o),
+		VersionId: versionHeader(b, o), ReplicationStatus: optStr(o.ReplicationStatus),
 	}
+	out.ObjectLockMode, out.ObjectLockRetainUntilDate, out.ObjectLockLegalHoldStatus = lockHeaders(o)
 	if in.VersionId == nil {
 		out.Expiration = expirationHeader(b, o)
 	}
@@ -447,7 +456,7 @@ func (s *Service) deleteObject(ctx context.Context, in *DeleteObjectRequest) (*D
 	var d deleted
 	var err error
 	if in.VersionId != nil {
-		d, err = s.deleteVersion(ctx, *in.Bucket, *in.Key, *in.VersionId)
+		d, err = s.deleteVersion(ctx, *in.Bucket, *in.Key, *in.VersionId, bypassGovernance(in.BypassGovernanceRetention))
 	} else {
 		d, err = s.deleteKey(ctx, *in.Bucket, *in.Key)
 	}
@@ -566,7 +575,7 @@ func (s *Service) deleteObjects(ctx context.Context, in *DeleteObjectsRequest) (
 		var d deleted
 		var err error
 		if obj.VersionId != nil {
-			d, err = s.deleteVersion(ctx, *in.Bucket, key, *obj.VersionId)
+			d, err = s.deleteVersion(ctx, *in.Bucket, key, *obj.VersionId, bypassGovernance(in.BypassGovernanceRetention))
 		} else {
 			d, err = s.deleteKey(ctx, *in.Bucket, key)
 		}

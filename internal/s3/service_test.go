@@ -3,6 +3,8 @@ package s3
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -72,6 +74,14 @@ func FuzzXMLBodies(f *testing.F) {
 		`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls><RestrictPublicBuckets>false</RestrictPublicBuckets></PublicAccessBlockConfiguration>`,
 		`<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>`,
 		`<RestoreRequest><Days>1</Days></RestoreRequest>`,
+		`<ReplicationConfiguration><Role>r</Role><Rule><ID>a</ID><Priority>1</Priority><Status>Enabled</Status><Filter><And><Prefix>p</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter><DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::vfuzz</Bucket></Destination></Rule></ReplicationConfiguration>`,
+		`<InventoryConfiguration><Id>i</Id><IsEnabled>true</IsEnabled><IncludedObjectVersions>All</IncludedObjectVersions><Schedule><Frequency>Daily</Frequency></Schedule><Destination><S3BucketDestination><Bucket>arn:aws:s3:::fuzz</Bucket><Format>CSV</Format></S3BucketDestination></Destination></InventoryConfiguration>`,
+		`<AnalyticsConfiguration><Id>i</Id><StorageClassAnalysis/></AnalyticsConfiguration>`,
+		`<MetricsConfiguration><Id>i</Id><Filter><Prefix>p</Prefix></Filter></MetricsConfiguration>`,
+		`<IntelligentTieringConfiguration><Id>i</Id><Status>Enabled</Status><Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`,
+		`<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>`,
+		`<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>2099-01-01T00:00:00Z</RetainUntilDate></Retention>`,
+		`<LegalHold><Status>ON</Status></LegalHold>`,
 		`<Delete>`, `<<>>`, ``,
 	} {
 		f.Add([]byte(s))
@@ -79,6 +89,15 @@ func FuzzXMLBodies(f *testing.F) {
 	s := newTestService(f, "")
 	if w := serve(s, "PUT", "/fuzz", nil); w.Code != 200 {
 		f.Fatalf("CreateBucket: %d %s", w.Code, w.Body)
+	}
+	// A versioned bucket with one object, which replication and Object
+	// Lock require, whose documents change nothing that grows.
+	serve(s, "PUT", "/vfuzz", nil)
+	if w := serve(s, "PUT", "/vfuzz?versioning", []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)); w.Code != 200 {
+		f.Fatalf("PutBucketVersioning: %d %s", w.Code, w.Body)
+	}
+	if w := serve(s, "PUT", "/vfuzz/obj", []byte("x")); w.Code != 200 {
+		f.Fatalf("PutObject: %d %s", w.Code, w.Body)
 	}
 	w := serve(s, "POST", "/fuzz/k?uploads", nil)
 	if w.Code != 200 {
@@ -90,8 +109,15 @@ func FuzzXMLBodies(f *testing.F) {
 			{"PUT", "/other-bucket"}, {"PUT", "/fuzz?versioning"}, {"PUT", "/fuzz?acl"}, {"PUT", "/fuzz/k?tagging"},
 			{"PUT", "/fuzz/obj"}, {"PUT", "/fuzz?notification"}, {"PUT", "/fuzz?lifecycle"}, {"PUT", "/fuzz?website"},
 			{"PUT", "/fuzz?publicAccessBlock"}, {"PUT", "/fuzz?ownershipControls"}, {"POST", "/fuzz/obj?restore"},
+			{"PUT", "/vfuzz?replication"}, {"PUT", "/fuzz?inventory&id=i"}, {"PUT", "/fuzz?analytics&id=i"},
+			{"PUT", "/fuzz?metrics&id=i"}, {"PUT", "/fuzz?intelligent-tiering&id=i"}, {"PUT", "/vfuzz?object-lock"},
+			{"PUT", "/vfuzz/obj?retention"}, {"PUT", "/vfuzz/obj?legal-hold"},
 		} {
-			w := serve(s, target.method, target.path, body)
+			// With the body's Content-MD5, which some of them require.
+			r := httptest.NewRequest(target.method, target.path, bytes.NewReader(body))
+			sum := md5.Sum(body)
+			r.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+			w := serveRequest(s, r, body)
 			if w.Code >= 500 {
 				t.Fatalf("%s %s with %q: %d %s", target.method, target.path, body, w.Code, w.Body)
 			}
@@ -116,15 +142,22 @@ func TestServeStreamsPut(t *testing.T) {
 
 // TestStartRemovesLeftovers: what a crash can leave (a temporary file, a
 // blob no record refers to) is gone after New; referenced blobs stay.
-func TestStartRemovesLeftovers(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
+// restartableDeps are the dependencies of a service kept in dir and an
+// in-memory store, which a second New on them starts again.
+func restartableDeps(t testing.TB, dir string) Deps {
+	t.Helper()
 	db, err := pebblestore.Open(pebblestore.Options{InMemory: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	deps := Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Dir: dir}
+	return Deps{Store: db, Clock: clock.NewFake(time.Now()), IDs: ids.New(nil), Account: "000000000000", Region: "us-east-1", Dir: dir}
+}
+
+func TestStartRemovesLeftovers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	deps := restartableDeps(t, dir)
 	s, err := New(deps)
 	if err != nil {
 		t.Fatal(err)

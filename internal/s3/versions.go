@@ -158,6 +158,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		}
 	}
 	o.Order = s.nextOrder(now)
+	replicas := replicationTasks(b, o, event)
+	if len(replicas) > 0 && !o.DeleteMarker {
+		o.ReplicationStatus = replicationPending
+	}
 	batch := s.store.NewBatch()
 	defer batch.Close()
 	replaced, err := s.retire(batch, b, old, o)
@@ -183,6 +187,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 		s.mu.Unlock()
 		return err
 	}
+	if err := queueReplication(batch, replicas, o, e.Sequencer); err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	if err := batch.Commit(); err != nil {
 		s.mu.Unlock()
 		return err
@@ -199,8 +207,10 @@ func (s *Service) commitObject(ctx context.Context, bucket string, o *objectReco
 // current, and gives o its version id: it returns the versions that are
 // gone for good (their blobs are to be removed).
 func (s *Service) retire(batch store.Batch, b *bucketRecord, old, o *objectRecord) ([]objectRecord, error) {
-	switch b.Versioning {
-	case versioningEnabled:
+	switch {
+	case o.ReplicationStatus == replicationReplica && o.VersionID != "":
+		// A replica keeps its source version's id.
+	case b.Versioning == versioningEnabled:
 		o.VersionID = s.ids.Hex(16)
 	default:
 		o.VersionID = ""
@@ -254,6 +264,9 @@ type removal struct {
 	// "S3 Lifecycle sets the delete marker's creation time to 00:00 UTC
 	// (midnight) of the current day."
 	markerAtMidnight bool
+	// bypassGovernance removes a version under GOVERNANCE retention
+	// (x-amz-bypass-governance-retention).
+	bypassGovernance bool
 }
 
 var byRequest = removal{deleted: "ObjectRemoved:Delete", markerCreated: "ObjectRemoved:DeleteMarkerCreated"}
@@ -330,8 +343,11 @@ func (s *Service) removeKey(ctx context.Context, bucket, key string, rm removal)
 
 // deleteVersion removes one version of a key for good. If it was the
 // current one, the newest older version becomes current.
-func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string) (deleted, error) {
-	return s.removeVersion(ctx, bucket, key, id, byRequest)
+// bypass lets it remove a version under GOVERNANCE retention.
+func (s *Service) deleteVersion(ctx context.Context, bucket, key, id string, bypass bool) (deleted, error) {
+	rm := byRequest
+	rm.bypassGovernance = bypass
+	return s.removeVersion(ctx, bucket, key, id, rm)
 }
 
 func (s *Service) removeVersion(ctx context.Context, bucket, key, id string, rm removal) (deleted, error) {
@@ -396,6 +412,13 @@ func (s *Service) removeVersion(ctx context.Context, bucket, key, id string, rm 
 	if gone == nil {
 		s.mu.Unlock()
 		return deleted{versionID: id}, nil
+	}
+	if err := gone.lockRefuses(s.clock.Now(), rm.bypassGovernance); err != nil {
+		s.mu.Unlock()
+		if rm.deleted != byRequest.deleted {
+			return deleted{}, nil // lifecycle rules leave locked versions
+		}
+		return deleted{}, err
 	}
 	// Removing a delete marker for good raises no event.
 	e := Event{Name: rm.deleted, Bucket: bucket, Key: key, VersionID: id, Time: s.clock.Now().UTC()}

@@ -37,6 +37,44 @@ type AccessControlPolicy struct {
 	Owner  *Owner
 }
 
+// AccessControlTranslation is the AccessControlTranslation shape of AWS's model.
+type AccessControlTranslation struct {
+	Owner *string `aws:"required"`
+}
+
+// AnalyticsAndOperator is the AnalyticsAndOperator shape of AWS's model.
+type AnalyticsAndOperator struct {
+	Prefix *string
+	Tags   []Tag `aws:"xmlname=Tag,flat"`
+}
+
+// AnalyticsConfiguration is the AnalyticsConfiguration shape of AWS's model.
+type AnalyticsConfiguration struct {
+	Id                   *string `aws:"required"`
+	Filter               *AnalyticsFilter
+	StorageClassAnalysis *StorageClassAnalysis `aws:"required"`
+}
+
+// AnalyticsExportDestination is the AnalyticsExportDestination shape of AWS's model.
+type AnalyticsExportDestination struct {
+	S3BucketDestination *AnalyticsS3BucketDestination `aws:"required"`
+}
+
+// AnalyticsFilter is the AnalyticsFilter shape of AWS's model.
+type AnalyticsFilter struct {
+	Prefix *string
+	Tag    *Tag
+	And    *AnalyticsAndOperator
+}
+
+// AnalyticsS3BucketDestination is the AnalyticsS3BucketDestination shape of AWS's model.
+type AnalyticsS3BucketDestination struct {
+	Format          *string `aws:"required"`
+	BucketAccountId *string
+	Bucket          *string `aws:"required"`
+	Prefix          *string
+}
+
 // Bucket is the Bucket shape of AWS's model.
 type Bucket struct {
 	Name         *string
@@ -342,6 +380,13 @@ type Delete struct {
 	Quiet   *bool
 }
 
+// DeleteBucketAnalyticsConfigurationRequest is the DeleteBucketAnalyticsConfigurationRequest shape of AWS's model.
+type DeleteBucketAnalyticsConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeleteBucketCorsRequest is the DeleteBucketCorsRequest shape of AWS's model.
 type DeleteBucketCorsRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -354,9 +399,29 @@ type DeleteBucketEncryptionRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// DeleteBucketIntelligentTieringConfigurationRequest is the DeleteBucketIntelligentTieringConfigurationRequest shape of AWS's model.
+type DeleteBucketIntelligentTieringConfigurationRequest struct {
+	Bucket *string `aws:"loc=uri,locname=Bucket,required"`
+	Id     *string `aws:"loc=query,locname=id,required"`
+}
+
+// DeleteBucketInventoryConfigurationRequest is the DeleteBucketInventoryConfigurationRequest shape of AWS's model.
+type DeleteBucketInventoryConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // DeleteBucketLifecycleRequest is the DeleteBucketLifecycleRequest shape of AWS's model.
 type DeleteBucketLifecycleRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// DeleteBucketMetricsConfigurationRequest is the DeleteBucketMetricsConfigurationRequest shape of AWS's model.
+type DeleteBucketMetricsConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
@@ -368,6 +433,12 @@ type DeleteBucketOwnershipControlsRequest struct {
 
 // DeleteBucketPolicyRequest is the DeleteBucketPolicyRequest shape of AWS's model.
 type DeleteBucketPolicyRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// DeleteBucketReplicationRequest is the DeleteBucketReplicationRequest shape of AWS's model.
+type DeleteBucketReplicationRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -397,6 +468,11 @@ type DeleteMarkerEntry struct {
 	VersionId    *string
 	IsLatest     *bool
 	LastModified *time.Time
+}
+
+// DeleteMarkerReplication is the DeleteMarkerReplication shape of AWS's model.
+type DeleteMarkerReplication struct {
+	Status *string
 }
 
 // DeleteObjectOutput is the DeleteObjectOutput shape of AWS's model.
@@ -463,11 +539,27 @@ type DeletedObject struct {
 	DeleteMarkerVersionId *string
 }
 
+// Destination is the Destination shape of AWS's model.
+type Destination struct {
+	Bucket                   *string `aws:"required"`
+	Account                  *string
+	StorageClass             *string
+	AccessControlTranslation *AccessControlTranslation
+	EncryptionConfiguration  *EncryptionConfiguration
+	ReplicationTime          *ReplicationTime
+	Metrics                  *Metrics
+}
+
 // Encryption is the Encryption shape of AWS's model.
 type Encryption struct {
 	EncryptionType *string `aws:"required"`
 	KMSKeyId       *string
 	KMSContext     *string
+}
+
+// EncryptionConfiguration is the EncryptionConfiguration shape of AWS's model.
+type EncryptionConfiguration struct {
+	ReplicaKmsKeyID *string
 }
 
 // Error is the Error shape of AWS's model.
@@ -485,6 +577,11 @@ type ErrorDocument struct {
 
 // EventBridgeConfiguration is the EventBridgeConfiguration shape of AWS's model.
 type EventBridgeConfiguration struct {
+}
+
+// ExistingObjectReplication is the ExistingObjectReplication shape of AWS's model.
+type ExistingObjectReplication struct {
+	Status *string `aws:"required"`
 }
 
 // FilterRule is the FilterRule shape of AWS's model.
@@ -518,6 +615,18 @@ type GetBucketAclRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketAnalyticsConfigurationOutput is the GetBucketAnalyticsConfigurationOutput shape of AWS's model.
+type GetBucketAnalyticsConfigurationOutput struct {
+	AnalyticsConfiguration *AnalyticsConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketAnalyticsConfigurationRequest is the GetBucketAnalyticsConfigurationRequest shape of AWS's model.
+type GetBucketAnalyticsConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketCorsOutput is the GetBucketCorsOutput shape of AWS's model.
 type GetBucketCorsOutput struct {
 	_         struct{}   `aws:"name=CORSConfiguration"`
@@ -539,6 +648,29 @@ type GetBucketEncryptionOutput struct {
 // GetBucketEncryptionRequest is the GetBucketEncryptionRequest shape of AWS's model.
 type GetBucketEncryptionRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketIntelligentTieringConfigurationOutput is the GetBucketIntelligentTieringConfigurationOutput shape of AWS's model.
+type GetBucketIntelligentTieringConfigurationOutput struct {
+	IntelligentTieringConfiguration *IntelligentTieringConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketIntelligentTieringConfigurationRequest is the GetBucketIntelligentTieringConfigurationRequest shape of AWS's model.
+type GetBucketIntelligentTieringConfigurationRequest struct {
+	Bucket *string `aws:"loc=uri,locname=Bucket,required"`
+	Id     *string `aws:"loc=query,locname=id,required"`
+}
+
+// GetBucketInventoryConfigurationOutput is the GetBucketInventoryConfigurationOutput shape of AWS's model.
+type GetBucketInventoryConfigurationOutput struct {
+	InventoryConfiguration *InventoryConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketInventoryConfigurationRequest is the GetBucketInventoryConfigurationRequest shape of AWS's model.
+type GetBucketInventoryConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
@@ -577,6 +709,18 @@ type GetBucketLoggingRequest struct {
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// GetBucketMetricsConfigurationOutput is the GetBucketMetricsConfigurationOutput shape of AWS's model.
+type GetBucketMetricsConfigurationOutput struct {
+	MetricsConfiguration *MetricsConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketMetricsConfigurationRequest is the GetBucketMetricsConfigurationRequest shape of AWS's model.
+type GetBucketMetricsConfigurationRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Id                  *string `aws:"loc=query,locname=id,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetBucketNotificationConfigurationRequest is the GetBucketNotificationConfigurationRequest shape of AWS's model.
 type GetBucketNotificationConfigurationRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
@@ -612,6 +756,17 @@ type GetBucketPolicyStatusOutput struct {
 
 // GetBucketPolicyStatusRequest is the GetBucketPolicyStatusRequest shape of AWS's model.
 type GetBucketPolicyStatusRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// GetBucketReplicationOutput is the GetBucketReplicationOutput shape of AWS's model.
+type GetBucketReplicationOutput struct {
+	ReplicationConfiguration *ReplicationConfiguration `aws:"loc=payload"`
+}
+
+// GetBucketReplicationRequest is the GetBucketReplicationRequest shape of AWS's model.
+type GetBucketReplicationRequest struct {
 	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
 	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
@@ -724,6 +879,20 @@ type GetObjectAttributesRequest struct {
 	ObjectAttributes     []string `aws:"loc=header,locname=x-amz-object-attributes,required"`
 }
 
+// GetObjectLegalHoldOutput is the GetObjectLegalHoldOutput shape of AWS's model.
+type GetObjectLegalHoldOutput struct {
+	LegalHold *ObjectLockLegalHold `aws:"loc=payload"`
+}
+
+// GetObjectLegalHoldRequest is the GetObjectLegalHoldRequest shape of AWS's model.
+type GetObjectLegalHoldRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId           *string `aws:"loc=query,locname=versionId"`
+	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // GetObjectLockConfigurationOutput is the GetObjectLockConfigurationOutput shape of AWS's model.
 type GetObjectLockConfigurationOutput struct {
 	ObjectLockConfiguration *ObjectLockConfiguration `aws:"loc=payload"`
@@ -800,6 +969,20 @@ type GetObjectRequest struct {
 	PartNumber                 *int32     `aws:"loc=query,locname=partNumber"`
 	ExpectedBucketOwner        *string    `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 	ChecksumMode               *string    `aws:"loc=header,locname=x-amz-checksum-mode"`
+}
+
+// GetObjectRetentionOutput is the GetObjectRetentionOutput shape of AWS's model.
+type GetObjectRetentionOutput struct {
+	Retention *ObjectLockRetention `aws:"loc=payload"`
+}
+
+// GetObjectRetentionRequest is the GetObjectRetentionRequest shape of AWS's model.
+type GetObjectRetentionRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string `aws:"loc=uri,locname=Key,required,min=1"`
+	VersionId           *string `aws:"loc=query,locname=versionId"`
+	RequestPayer        *string `aws:"loc=header,locname=x-amz-request-payer"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // GetObjectTaggingOutput is the GetObjectTaggingOutput shape of AWS's model.
@@ -933,6 +1116,68 @@ type InputSerialization struct {
 	Parquet         *ParquetInput
 }
 
+// IntelligentTieringAndOperator is the IntelligentTieringAndOperator shape of AWS's model.
+type IntelligentTieringAndOperator struct {
+	Prefix *string
+	Tags   []Tag `aws:"xmlname=Tag,flat"`
+}
+
+// IntelligentTieringConfiguration is the IntelligentTieringConfiguration shape of AWS's model.
+type IntelligentTieringConfiguration struct {
+	Id       *string `aws:"required"`
+	Filter   *IntelligentTieringFilter
+	Status   *string   `aws:"required"`
+	Tierings []Tiering `aws:"xmlname=Tiering,required,flat"`
+}
+
+// IntelligentTieringFilter is the IntelligentTieringFilter shape of AWS's model.
+type IntelligentTieringFilter struct {
+	Prefix *string
+	Tag    *Tag
+	And    *IntelligentTieringAndOperator
+}
+
+// InventoryConfiguration is the InventoryConfiguration shape of AWS's model.
+type InventoryConfiguration struct {
+	Destination            *InventoryDestination `aws:"required"`
+	IsEnabled              *bool                 `aws:"required"`
+	Filter                 *InventoryFilter
+	Id                     *string            `aws:"required"`
+	IncludedObjectVersions *string            `aws:"required"`
+	OptionalFields         []string           `aws:"member=Field"`
+	Schedule               *InventorySchedule `aws:"required"`
+}
+
+// InventoryDestination is the InventoryDestination shape of AWS's model.
+type InventoryDestination struct {
+	S3BucketDestination *InventoryS3BucketDestination `aws:"required"`
+}
+
+// InventoryEncryption is the InventoryEncryption shape of AWS's model.
+type InventoryEncryption struct {
+	SSES3  *SSES3  `aws:"xmlname=SSE-S3"`
+	SSEKMS *SSEKMS `aws:"xmlname=SSE-KMS"`
+}
+
+// InventoryFilter is the InventoryFilter shape of AWS's model.
+type InventoryFilter struct {
+	Prefix *string `aws:"required"`
+}
+
+// InventoryS3BucketDestination is the InventoryS3BucketDestination shape of AWS's model.
+type InventoryS3BucketDestination struct {
+	AccountId  *string
+	Bucket     *string `aws:"required"`
+	Format     *string `aws:"required"`
+	Prefix     *string
+	Encryption *InventoryEncryption
+}
+
+// InventorySchedule is the InventorySchedule shape of AWS's model.
+type InventorySchedule struct {
+	Frequency *string `aws:"required"`
+}
+
 // JSONInput is the JSONInput shape of AWS's model.
 type JSONInput struct {
 	Type *string
@@ -986,6 +1231,69 @@ type LifecycleRuleFilter struct {
 	ObjectSizeGreaterThan *int64
 	ObjectSizeLessThan    *int64
 	And                   *LifecycleRuleAndOperator
+}
+
+// ListBucketAnalyticsConfigurationsOutput is the ListBucketAnalyticsConfigurationsOutput shape of AWS's model.
+type ListBucketAnalyticsConfigurationsOutput struct {
+	_                          struct{} `aws:"name=ListBucketAnalyticsConfigurationResult"`
+	IsTruncated                *bool
+	ContinuationToken          *string
+	NextContinuationToken      *string
+	AnalyticsConfigurationList []AnalyticsConfiguration `aws:"xmlname=AnalyticsConfiguration,flat"`
+}
+
+// ListBucketAnalyticsConfigurationsRequest is the ListBucketAnalyticsConfigurationsRequest shape of AWS's model.
+type ListBucketAnalyticsConfigurationsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ContinuationToken   *string `aws:"loc=query,locname=continuation-token"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// ListBucketIntelligentTieringConfigurationsOutput is the ListBucketIntelligentTieringConfigurationsOutput shape of AWS's model.
+type ListBucketIntelligentTieringConfigurationsOutput struct {
+	_                                   struct{} `aws:"name=ListBucketIntelligentTieringConfigurationsOutput"`
+	IsTruncated                         *bool
+	ContinuationToken                   *string
+	NextContinuationToken               *string
+	IntelligentTieringConfigurationList []IntelligentTieringConfiguration `aws:"xmlname=IntelligentTieringConfiguration,flat"`
+}
+
+// ListBucketIntelligentTieringConfigurationsRequest is the ListBucketIntelligentTieringConfigurationsRequest shape of AWS's model.
+type ListBucketIntelligentTieringConfigurationsRequest struct {
+	Bucket            *string `aws:"loc=uri,locname=Bucket,required"`
+	ContinuationToken *string `aws:"loc=query,locname=continuation-token"`
+}
+
+// ListBucketInventoryConfigurationsOutput is the ListBucketInventoryConfigurationsOutput shape of AWS's model.
+type ListBucketInventoryConfigurationsOutput struct {
+	_                          struct{} `aws:"name=ListInventoryConfigurationsResult"`
+	ContinuationToken          *string
+	InventoryConfigurationList []InventoryConfiguration `aws:"xmlname=InventoryConfiguration,flat"`
+	IsTruncated                *bool
+	NextContinuationToken      *string
+}
+
+// ListBucketInventoryConfigurationsRequest is the ListBucketInventoryConfigurationsRequest shape of AWS's model.
+type ListBucketInventoryConfigurationsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ContinuationToken   *string `aws:"loc=query,locname=continuation-token"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// ListBucketMetricsConfigurationsOutput is the ListBucketMetricsConfigurationsOutput shape of AWS's model.
+type ListBucketMetricsConfigurationsOutput struct {
+	_                        struct{} `aws:"name=ListMetricsConfigurationsResult"`
+	IsTruncated              *bool
+	ContinuationToken        *string
+	NextContinuationToken    *string
+	MetricsConfigurationList []MetricsConfiguration `aws:"xmlname=MetricsConfiguration,flat"`
+}
+
+// ListBucketMetricsConfigurationsRequest is the ListBucketMetricsConfigurationsRequest shape of AWS's model.
+type ListBucketMetricsConfigurationsRequest struct {
+	Bucket              *string `aws:"loc=uri,locname=Bucket,required"`
+	ContinuationToken   *string `aws:"loc=query,locname=continuation-token"`
+	ExpectedBucketOwner *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // ListBucketsOutput is the ListBucketsOutput shape of AWS's model.
@@ -1170,6 +1478,33 @@ type MetadataEntry struct {
 	Value *string
 }
 
+// Metrics is the Metrics shape of AWS's model.
+type Metrics struct {
+	Status         *string `aws:"required"`
+	EventThreshold *ReplicationTimeValue
+}
+
+// MetricsAndOperator is the MetricsAndOperator shape of AWS's model.
+type MetricsAndOperator struct {
+	Prefix         *string
+	Tags           []Tag `aws:"xmlname=Tag,flat"`
+	AccessPointArn *string
+}
+
+// MetricsConfiguration is the MetricsConfiguration shape of AWS's model.
+type MetricsConfiguration struct {
+	Id     *string `aws:"required"`
+	Filter *MetricsFilter
+}
+
+// MetricsFilter is the MetricsFilter shape of AWS's model.
+type MetricsFilter struct {
+	Prefix         *string
+	Tag            *Tag
+	AccessPointArn *string
+	And            *MetricsAndOperator
+}
+
 // MultipartUpload is the MultipartUpload shape of AWS's model.
 type MultipartUpload struct {
 	UploadId          *string
@@ -1242,6 +1577,17 @@ type ObjectIdentifier struct {
 type ObjectLockConfiguration struct {
 	ObjectLockEnabled *string
 	Rule              *ObjectLockRule
+}
+
+// ObjectLockLegalHold is the ObjectLockLegalHold shape of AWS's model.
+type ObjectLockLegalHold struct {
+	Status *string
+}
+
+// ObjectLockRetention is the ObjectLockRetention shape of AWS's model.
+type ObjectLockRetention struct {
+	Mode            *string
+	RetainUntilDate *time.Time `aws:"ts=iso8601"`
 }
 
 // ObjectLockRule is the ObjectLockRule shape of AWS's model.
@@ -1358,6 +1704,14 @@ type PutBucketAclRequest struct {
 	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketAnalyticsConfigurationRequest is the PutBucketAnalyticsConfigurationRequest shape of AWS's model.
+type PutBucketAnalyticsConfigurationRequest struct {
+	Bucket                 *string                 `aws:"loc=uri,locname=Bucket,required"`
+	Id                     *string                 `aws:"loc=query,locname=id,required"`
+	AnalyticsConfiguration *AnalyticsConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner    *string                 `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketCorsRequest is the PutBucketCorsRequest shape of AWS's model.
 type PutBucketCorsRequest struct {
 	Bucket              *string            `aws:"loc=uri,locname=Bucket,required"`
@@ -1376,6 +1730,21 @@ type PutBucketEncryptionRequest struct {
 	ExpectedBucketOwner               *string                            `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
+// PutBucketIntelligentTieringConfigurationRequest is the PutBucketIntelligentTieringConfigurationRequest shape of AWS's model.
+type PutBucketIntelligentTieringConfigurationRequest struct {
+	Bucket                          *string                          `aws:"loc=uri,locname=Bucket,required"`
+	Id                              *string                          `aws:"loc=query,locname=id,required"`
+	IntelligentTieringConfiguration *IntelligentTieringConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+}
+
+// PutBucketInventoryConfigurationRequest is the PutBucketInventoryConfigurationRequest shape of AWS's model.
+type PutBucketInventoryConfigurationRequest struct {
+	Bucket                 *string                 `aws:"loc=uri,locname=Bucket,required"`
+	Id                     *string                 `aws:"loc=query,locname=id,required"`
+	InventoryConfiguration *InventoryConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner    *string                 `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutBucketLifecycleConfigurationRequest is the PutBucketLifecycleConfigurationRequest shape of AWS's model.
 type PutBucketLifecycleConfigurationRequest struct {
 	Bucket                 *string                       `aws:"loc=uri,locname=Bucket,required"`
@@ -1391,6 +1760,14 @@ type PutBucketLoggingRequest struct {
 	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
 	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
 	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketMetricsConfigurationRequest is the PutBucketMetricsConfigurationRequest shape of AWS's model.
+type PutBucketMetricsConfigurationRequest struct {
+	Bucket               *string               `aws:"loc=uri,locname=Bucket,required"`
+	Id                   *string               `aws:"loc=query,locname=id,required"`
+	MetricsConfiguration *MetricsConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	ExpectedBucketOwner  *string               `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutBucketNotificationConfigurationRequest is the PutBucketNotificationConfigurationRequest shape of AWS's model.
@@ -1417,6 +1794,16 @@ type PutBucketPolicyRequest struct {
 	ConfirmRemoveSelfBucketAccess *bool   `aws:"loc=header,locname=x-amz-confirm-remove-self-bucket-access"`
 	Policy                        *string `aws:"loc=payload,required"`
 	ExpectedBucketOwner           *string `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutBucketReplicationRequest is the PutBucketReplicationRequest shape of AWS's model.
+type PutBucketReplicationRequest struct {
+	Bucket                   *string                   `aws:"loc=uri,locname=Bucket,required"`
+	ContentMD5               *string                   `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm        *string                   `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ReplicationConfiguration *ReplicationConfiguration `aws:"loc=payload,required,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	Token                    *string                   `aws:"loc=header,locname=x-amz-bucket-object-lock-token"`
+	ExpectedBucketOwner      *string                   `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutBucketRequestPaymentRequest is the PutBucketRequestPaymentRequest shape of AWS's model.
@@ -1477,6 +1864,39 @@ type PutObjectAclRequest struct {
 	RequestPayer        *string              `aws:"loc=header,locname=x-amz-request-payer"`
 	VersionId           *string              `aws:"loc=query,locname=versionId"`
 	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutObjectLegalHoldOutput is the PutObjectLegalHoldOutput shape of AWS's model.
+type PutObjectLegalHoldOutput struct {
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// PutObjectLegalHoldRequest is the PutObjectLegalHoldRequest shape of AWS's model.
+type PutObjectLegalHoldRequest struct {
+	Bucket              *string              `aws:"loc=uri,locname=Bucket,required"`
+	Key                 *string              `aws:"loc=uri,locname=Key,required,min=1"`
+	LegalHold           *ObjectLockLegalHold `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	RequestPayer        *string              `aws:"loc=header,locname=x-amz-request-payer"`
+	VersionId           *string              `aws:"loc=query,locname=versionId"`
+	ContentMD5          *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm   *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
+// PutObjectLockConfigurationOutput is the PutObjectLockConfigurationOutput shape of AWS's model.
+type PutObjectLockConfigurationOutput struct {
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// PutObjectLockConfigurationRequest is the PutObjectLockConfigurationRequest shape of AWS's model.
+type PutObjectLockConfigurationRequest struct {
+	Bucket                  *string                  `aws:"loc=uri,locname=Bucket,required"`
+	ObjectLockConfiguration *ObjectLockConfiguration `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	RequestPayer            *string                  `aws:"loc=header,locname=x-amz-request-payer"`
+	Token                   *string                  `aws:"loc=header,locname=x-amz-bucket-object-lock-token"`
+	ContentMD5              *string                  `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm       *string                  `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner     *string                  `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
 }
 
 // PutObjectOutput is the PutObjectOutput shape of AWS's model.
@@ -1544,6 +1964,24 @@ type PutObjectRequest struct {
 	IfNoneMatch               *string           `aws:"loc=header,locname=If-None-Match"`
 }
 
+// PutObjectRetentionOutput is the PutObjectRetentionOutput shape of AWS's model.
+type PutObjectRetentionOutput struct {
+	RequestCharged *string `aws:"loc=header,locname=x-amz-request-charged"`
+}
+
+// PutObjectRetentionRequest is the PutObjectRetentionRequest shape of AWS's model.
+type PutObjectRetentionRequest struct {
+	Bucket                    *string              `aws:"loc=uri,locname=Bucket,required"`
+	Key                       *string              `aws:"loc=uri,locname=Key,required,min=1"`
+	Retention                 *ObjectLockRetention `aws:"loc=payload,xmlns=http://s3.amazonaws.com/doc/2006-03-01/"`
+	RequestPayer              *string              `aws:"loc=header,locname=x-amz-request-payer"`
+	VersionId                 *string              `aws:"loc=query,locname=versionId"`
+	BypassGovernanceRetention *bool                `aws:"loc=header,locname=x-amz-bypass-governance-retention"`
+	ContentMD5                *string              `aws:"loc=header,locname=Content-MD5"`
+	ChecksumAlgorithm         *string              `aws:"loc=header,locname=x-amz-sdk-checksum-algorithm"`
+	ExpectedBucketOwner       *string              `aws:"loc=header,locname=x-amz-expected-bucket-owner"`
+}
+
 // PutObjectTaggingOutput is the PutObjectTaggingOutput shape of AWS's model.
 type PutObjectTaggingOutput struct {
 	VersionId *string `aws:"loc=header,locname=x-amz-version-id"`
@@ -1591,6 +2029,54 @@ type Redirect struct {
 type RedirectAllRequestsTo struct {
 	HostName *string `aws:"required"`
 	Protocol *string
+}
+
+// ReplicaModifications is the ReplicaModifications shape of AWS's model.
+type ReplicaModifications struct {
+	Status *string `aws:"required"`
+}
+
+// ReplicationConfiguration is the ReplicationConfiguration shape of AWS's model.
+type ReplicationConfiguration struct {
+	Role  *string           `aws:"required"`
+	Rules []ReplicationRule `aws:"xmlname=Rule,required,flat"`
+}
+
+// ReplicationRule is the ReplicationRule shape of AWS's model.
+type ReplicationRule struct {
+	ID                        *string
+	Priority                  *int32
+	Prefix                    *string
+	Filter                    *ReplicationRuleFilter
+	Status                    *string `aws:"required"`
+	SourceSelectionCriteria   *SourceSelectionCriteria
+	ExistingObjectReplication *ExistingObjectReplication
+	Destination               *Destination `aws:"required"`
+	DeleteMarkerReplication   *DeleteMarkerReplication
+}
+
+// ReplicationRuleAndOperator is the ReplicationRuleAndOperator shape of AWS's model.
+type ReplicationRuleAndOperator struct {
+	Prefix *string
+	Tags   []Tag `aws:"xmlname=Tag,flat"`
+}
+
+// ReplicationRuleFilter is the ReplicationRuleFilter shape of AWS's model.
+type ReplicationRuleFilter struct {
+	Prefix *string
+	Tag    *Tag
+	And    *ReplicationRuleAndOperator
+}
+
+// ReplicationTime is the ReplicationTime shape of AWS's model.
+type ReplicationTime struct {
+	Status *string               `aws:"required"`
+	Time   *ReplicationTimeValue `aws:"required"`
+}
+
+// ReplicationTimeValue is the ReplicationTimeValue shape of AWS's model.
+type ReplicationTimeValue struct {
+	Minutes *int32
 }
 
 // RequestPaymentConfiguration is the RequestPaymentConfiguration shape of AWS's model.
@@ -1649,6 +2135,15 @@ type S3Location struct {
 	StorageClass      *string
 }
 
+// SSEKMS is the SSEKMS shape of AWS's model.
+type SSEKMS struct {
+	KeyId *string `aws:"required"`
+}
+
+// SSES3 is the SSES3 shape of AWS's model.
+type SSES3 struct {
+}
+
 // SelectParameters is the SelectParameters shape of AWS's model.
 type SelectParameters struct {
 	InputSerialization  *InputSerialization  `aws:"required"`
@@ -1678,6 +2173,28 @@ type ServerSideEncryptionRule struct {
 type SimplePrefix struct {
 }
 
+// SourceSelectionCriteria is the SourceSelectionCriteria shape of AWS's model.
+type SourceSelectionCriteria struct {
+	SseKmsEncryptedObjects *SseKmsEncryptedObjects
+	ReplicaModifications   *ReplicaModifications
+}
+
+// SseKmsEncryptedObjects is the SseKmsEncryptedObjects shape of AWS's model.
+type SseKmsEncryptedObjects struct {
+	Status *string `aws:"required"`
+}
+
+// StorageClassAnalysis is the StorageClassAnalysis shape of AWS's model.
+type StorageClassAnalysis struct {
+	DataExport *StorageClassAnalysisDataExport
+}
+
+// StorageClassAnalysisDataExport is the StorageClassAnalysisDataExport shape of AWS's model.
+type StorageClassAnalysisDataExport struct {
+	OutputSchemaVersion *string                     `aws:"required"`
+	Destination         *AnalyticsExportDestination `aws:"required"`
+}
+
 // Tag is the Tag shape of AWS's model.
 type Tag struct {
 	Key   *string `aws:"required,min=1"`
@@ -1699,6 +2216,12 @@ type TargetGrant struct {
 type TargetObjectKeyFormat struct {
 	SimplePrefix      *SimplePrefix
 	PartitionedPrefix *PartitionedPrefix
+}
+
+// Tiering is the Tiering shape of AWS's model.
+type Tiering struct {
+	Days       *int32  `aws:"required"`
+	AccessTier *string `aws:"required"`
 }
 
 // TopicConfiguration is the TopicConfiguration shape of AWS's model.

@@ -402,7 +402,11 @@
 // become a Filter; ExpirationInDays, ExpirationDate and the
 // Transition(s) properties become S3's actions) and WebsiteConfiguration
 // (IndexDocument and ErrorDocument names, RedirectAllRequestsTo,
-// RoutingRules of RoutingRuleCondition and RedirectRule) are applied with
+// RoutingRules of RoutingRuleCondition and RedirectRule) and
+// ObjectLockConfiguration (with ObjectLockEnabled at creation) and
+// ReplicationConfiguration (a Filter's TagFilter and TagFilters become
+// Tag and Tags; the destination's bucket versioned first, so the bucket
+// depends on it) are applied with
 // S3's Put operations, and removed with its Delete ones when a stack
 // update drops them. WebsiteURL is AWS's
 // http://BUCKET.s3-website-REGION.amazonaws.com, which virga's edge

@@ -93,6 +93,14 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 			return err
 		}
 	}
+	// ObjectLockConfiguration's names are PutObjectLockConfiguration's;
+	// a bucket's Object Lock cannot be turned off.
+	if changed(old, p, "ObjectLockConfiguration") && p.has("ObjectLockConfiguration") {
+		if _, err := call(ctx, r, "s3", "PutObjectLockConfiguration", map[string]any{"Bucket": name,
+			"ObjectLockConfiguration": map[string]any(p.obj("ObjectLockConfiguration"))}); err != nil {
+			return err
+		}
+	}
 	if changed(old, p, "NotificationConfiguration") {
 		if _, err := call(ctx, r, "s3", "PutBucketNotificationConfiguration", map[string]any{"Bucket": name,
 			"NotificationConfiguration": notificationConfiguration(p.obj("NotificationConfiguration"))}); err != nil {
@@ -151,6 +159,7 @@ func configureBucket(ctx context.Context, r *resource.Request, name string, old,
 		{"PublicAccessBlockConfiguration", "PutPublicAccessBlock", "DeletePublicAccessBlock", "PublicAccessBlockConfiguration", publicAccessBlock},
 		{"LifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle", "LifecycleConfiguration", lifecycleConfiguration},
 		{"WebsiteConfiguration", "PutBucketWebsite", "DeleteBucketWebsite", "WebsiteConfiguration", websiteConfiguration},
+		{"ReplicationConfiguration", "PutBucketReplication", "DeleteBucketReplication", "ReplicationConfiguration", replicationConfiguration},
 	} {
 		if !changed(old, p, c.property) {
 			continue
@@ -298,6 +307,62 @@ func lifecycleConfiguration(p props) map[string]any {
 		rules = append(rules, m)
 	}
 	return map[string]any{"Rules": rules}
+}
+
+// replicationConfiguration turns the template's ReplicationConfiguration
+// (Role, Rules with Id, Status, Priority, Prefix or a Filter of Prefix,
+// TagFilter or And with TagFilters, DeleteMarkerReplication,
+// Destination) into PutBucketReplication's.
+func replicationConfiguration(p props) map[string]any {
+	var rules []any
+	for _, e := range p.list("Rules") {
+		rp := props(asMap(e))
+		m := map[string]any{"Status": rp.str("Status")}
+		for from, to := range map[string]string{"Id": "ID", "Priority": "Priority", "Prefix": "Prefix"} {
+			if rp.has(from) {
+				m[to] = rp[from]
+			}
+		}
+		if f := rp.obj("Filter"); f != nil {
+			filter := map[string]any{}
+			if f.has("Prefix") {
+				filter["Prefix"] = f.str("Prefix")
+			}
+			if t := f.obj("TagFilter"); t != nil {
+				filter["Tag"] = map[string]any{"Key": t.str("Key"), "Value": t.str("Value")}
+			}
+			if a := f.obj("And"); a != nil {
+				and := map[string]any{}
+				if a.has("Prefix") {
+					and["Prefix"] = a.str("Prefix")
+				}
+				var tags []any
+				for _, t := range a.list("TagFilters") {
+					tp := props(asMap(t))
+					tags = append(tags, map[string]any{"Key": tp.str("Key"), "Value": tp.str("Value")})
+				}
+				if len(tags) > 0 {
+					and["Tags"] = tags
+				}
+				filter["And"] = and
+			}
+			m["Filter"] = filter
+		}
+		if d := rp.obj("DeleteMarkerReplication"); d != nil {
+			m["DeleteMarkerReplication"] = map[string]any{"Status": d.str("Status")}
+		}
+		if d := rp.obj("Destination"); d != nil {
+			dest := map[string]any{"Bucket": d.str("Bucket")}
+			for _, k := range []string{"Account", "StorageClass"} {
+				if d.has(k) {
+					dest[k] = d.str(k)
+				}
+			}
+			m["Destination"] = dest
+		}
+		rules = append(rules, m)
+	}
+	return map[string]any{"Role": p.str("Role"), "Rules": rules}
 }
 
 // websiteConfiguration turns the template's WebsiteConfiguration
