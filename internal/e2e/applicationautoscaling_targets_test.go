@@ -107,3 +107,62 @@ func TestApplicationAutoScalingECS(t *testing.T) {
 		t.Errorf("activities = %+v, %v", acts, err)
 	}
 }
+
+// samScaledAlias is a SAM function whose alias has provisioned
+// concurrency that a scalable target and a target tracking policy
+// manage, as SAM's documentation and the CDK write it.
+const samScaledAlias = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Warm:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      AutoPublishAlias: live
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: 1
+      InlineCode: |
+        def handler(event, context):
+            return 1
+  Target:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    DependsOn: WarmAliaslive
+    Properties:
+      MinCapacity: 2
+      MaxCapacity: 4
+      ResourceId: !Sub function:${Warm}:live
+      ScalableDimension: lambda:function:ProvisionedConcurrency
+      ServiceNamespace: lambda
+  Policy:
+    Type: AWS::ApplicationAutoScaling::ScalingPolicy
+    Properties:
+      PolicyName: utilization
+      PolicyType: TargetTrackingScaling
+      ScalingTargetId: !Ref Target
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 0.7
+        PredefinedMetricSpecification:
+          PredefinedMetricType: LambdaProvisionedConcurrencyUtilization
+Outputs:
+  Function:
+    Value: !Ref Warm
+`
+
+// TestApplicationAutoScalingSAMAlias deploys, with the aws CLI, a SAM function whose
+// alias's provisioned concurrency is a scalable target: the target's
+// MinCapacity raises it.
+func TestApplicationAutoScalingSAMAlias(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	fn := deployWithCLI(t, env, "warm", samScaledAlias)["Function"]
+	lc := lambda.NewFromConfig(env.Config)
+	pc, err := lc.GetProvisionedConcurrencyConfig(ctx, &lambda.GetProvisionedConcurrencyConfigInput{FunctionName: aws.String(fn), Qualifier: aws.String("live")})
+	if err != nil || aws.ToInt32(pc.RequestedProvisionedConcurrentExecutions) != 2 {
+		t.Errorf("provisioned concurrency = %+v, %v; want MinCapacity 2", pc, err)
+	}
+	pols, err := aas.NewFromConfig(env.Config).DescribeScalingPolicies(ctx, &aas.DescribeScalingPoliciesInput{ServiceNamespace: aastypes.ServiceNamespaceLambda})
+	if err != nil || len(pols.ScalingPolicies) != 1 || aws.ToString(pols.ScalingPolicies[0].ResourceId) != "function:"+fn+":live" {
+		t.Errorf("DescribeScalingPolicies = %+v, %v", pols, err)
+	}
+}
