@@ -592,6 +592,8 @@ func New(cfg config.Config, o Options) (*App, error) {
 	scaling := applicationautoscaling.New(applicationautoscaling.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Call: a.call})
 	a.services = append(a.services, scaling.API())
+	// Scaling policies that are alarm actions run when their alarm does.
+	cw.ScaleWith(scaling)
 	a.background = append(a.background, func(ctx context.Context) { scaling.Run(ctx, o.Logger) })
 	a.services = append(a.services, pipesSvc.API())
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })

@@ -36,6 +36,17 @@
 // deregistered. DeregisterScalableTarget deletes the target's policies,
 // scheduled actions and activities.
 //
+// When an alarm whose action is a policy goes into ALARM, CloudWatch
+// calls ExecutePolicy (execute.go) with the datapoints that breached: a
+// target tracking policy sets the capacity to what would bring its
+// metric back to the target value, taking the metric to move in
+// proportion to the capacity (at least one more on AlarmHigh, at least
+// one fewer on AlarmLow, none fewer with DisableScaleIn); a step scaling
+// policy applies the step adjustment the breach (the value less the
+// alarm's threshold) falls in, as a change, a percentage
+// (MinAdjustmentMagnitude) or an exact capacity. The result stays within
+// the target's bounds, and DynamicScalingIn/OutSuspended hold it.
+
 // Scheduled actions take at(), rate() and cron() in their Timezone,
 // parsed by package schedexpr, within StartTime and EndTime. Run looks
 // at them every second; one whose time has come sets its target's
@@ -48,15 +59,19 @@
 // # Locks
 //
 // Service.mu serializes every change, including the calls to other
-// services that scale a resource; those services never call back.
+// services that scale a resource and make alarms; those services never
+// call back while answering. CloudWatch calls ExecutePolicy from its
+// alarm actions, outside its own lock.
 //
 // # Not supported yet
 //
-// Policies do not scale from metrics: the alarms of a target tracking
-// policy are created but their breaches, like step scaling policies'
-// alarms, change nothing, and DynamoDB's extra ProvisionedCapacity
-// alarms are not made. The alarms' thresholds and periods approximate
-// AWS's. Targets of namespaces other than dynamodb, lambda and ecs are
+// A policy runs once when its alarm goes into ALARM, not again each
+// period while the alarm stays there, and cooldowns are not kept.
+// virga's DynamoDB and ECS publish no utilization metrics, so their
+// target tracking alarms breach only on metrics put with PutMetricData
+// or SetAlarmState; Lambda's ProvisionedConcurrencyUtilization is
+// published. DynamoDB's extra ProvisionedCapacity alarms are not made,
+// and the alarms' thresholds and periods approximate AWS's. Targets of namespaces other than dynamodb, lambda and ecs are
 // recorded but nothing is scaled, and their resource IDs are not
 // checked. Predictive scaling (GetPredictiveScalingForecast) is not in
 // the model virga generates from. ConcurrentUpdateException is never

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aas "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -66,7 +68,9 @@ func TestApplicationAutoScalingLambda(t *testing.T) {
 }
 
 // TestApplicationAutoScalingECS registers a service's desired count:
-// a count above MaxCapacity comes down to it.
+// a count above MaxCapacity comes down to it. Then a step scaling policy
+// and a target tracking policy change it when their alarms go into
+// ALARM.
 func TestApplicationAutoScalingECS(t *testing.T) {
 	t.Parallel()
 	env := e2e.Start(t, e2e.WithContainerRuntime(newContainerDouble()))
@@ -104,6 +108,67 @@ func TestApplicationAutoScalingECS(t *testing.T) {
 	acts, err := c.DescribeScalingActivities(ctx, &aas.DescribeScalingActivitiesInput{ServiceNamespace: ns})
 	if err != nil || len(acts.ScalingActivities) != 1 || aws.ToString(acts.ScalingActivities[0].Description) != "Setting desired count to 2." ||
 		aws.ToString(acts.ScalingActivities[0].Cause) != "maximum capacity was set to 2" {
+		t.Errorf("activities = %+v, %v", acts, err)
+	}
+
+	// Policies run when their alarms go into ALARM.
+	if _, err := c.RegisterScalableTarget(ctx, &aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim,
+		ResourceId: aws.String("service/apps/web"), MaxCapacity: aws.Int32(10)}); err != nil {
+		t.Fatal(err)
+	}
+	desiredCount := func() int32 {
+		t.Helper()
+		out, err := ec.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("apps"), Services: []string{"web"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Services[0].DesiredCount
+	}
+	cw := cloudwatch.NewFromConfig(env.Config)
+	alarm := func(name, value string) {
+		t.Helper()
+		if _, err := cw.SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String(name), StateValue: cwtypes.StateValueAlarm,
+			StateReason: aws.String("test"), StateReasonData: aws.String(`{"version":"1.0","recentDatapoints":[` + value + `],"threshold":70}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step, err := c.PutScalingPolicy(ctx, &aas.PutScalingPolicyInput{PolicyName: aws.String("steps"), ServiceNamespace: ns,
+		ScalableDimension: dim, ResourceId: aws.String("service/apps/web"), PolicyType: aastypes.PolicyTypeStepScaling,
+		StepScalingPolicyConfiguration: &aastypes.StepScalingPolicyConfiguration{AdjustmentType: aastypes.AdjustmentTypeChangeInCapacity,
+			StepAdjustments: []aastypes.StepAdjustment{
+				{MetricIntervalLowerBound: aws.Float64(0), MetricIntervalUpperBound: aws.Float64(20), ScalingAdjustment: aws.Int32(1)},
+				{MetricIntervalLowerBound: aws.Float64(20), ScalingAdjustment: aws.Int32(3)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("cpu-high"), Namespace: aws.String("AWS/ECS"),
+		MetricName: aws.String("CPUUtilization"), Statistic: cwtypes.StatisticAverage, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+		Threshold: aws.Float64(70), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+		AlarmActions: []string{aws.ToString(step.PolicyARN)}}); err != nil {
+		t.Fatal(err)
+	}
+	alarm("cpu-high", "85")
+	if got := desiredCount(); got != 3 {
+		t.Errorf("desired count after a breach of 15 over the threshold = %d, want 2+1", got)
+	}
+	tracking, err := c.PutScalingPolicy(ctx, &aas.PutScalingPolicyInput{PolicyName: aws.String("cpu"), ServiceNamespace: ns,
+		ScalableDimension: dim, ResourceId: aws.String("service/apps/web"), PolicyType: aastypes.PolicyTypeTargetTrackingScaling,
+		TargetTrackingScalingPolicyConfiguration: &aastypes.TargetTrackingScalingPolicyConfiguration{TargetValue: aws.Float64(50),
+			PredefinedMetricSpecification: &aastypes.PredefinedMetricSpecification{PredefinedMetricType: aastypes.MetricTypeECSServiceAverageCPUUtilization}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alarm(aws.ToString(tracking.Alarms[0].AlarmName), "100")
+	if got := desiredCount(); got != 6 {
+		t.Errorf("desired count after AlarmHigh at 100%% of a 50%% target = %d, want 3*2", got)
+	}
+	alarm(aws.ToString(tracking.Alarms[1].AlarmName), "10")
+	if got := desiredCount(); got != 2 {
+		t.Errorf("desired count after AlarmLow at 10%% of a 50%% target = %d, want ceil(6/5)", got)
+	}
+	acts, err = c.DescribeScalingActivities(ctx, &aas.DescribeScalingActivitiesInput{ServiceNamespace: ns})
+	if err != nil || len(acts.ScalingActivities) != 4 ||
+		aws.ToString(acts.ScalingActivities[0].Cause) != "monitor alarm "+aws.ToString(tracking.Alarms[1].AlarmName)+" in state ALARM triggered policy cpu" {
 		t.Errorf("activities = %+v, %v", acts, err)
 	}
 }
