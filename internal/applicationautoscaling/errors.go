@@ -15,9 +15,6 @@ var (
 	ErrResourceNotFound = apierr.New("ResourceNotFoundException", 400, "")
 	// ErrInvalidNextToken is returned for a NextToken no page handed out.
 	ErrInvalidNextToken = apierr.New("InvalidNextTokenException", 400, "Invalid NextToken")
-	// ErrFailedResourceAccess is returned when the scalable resource
-	// cannot be read or changed.
-	ErrFailedResourceAccess = apierr.New("FailedResourceAccessException", 400, "")
 	// ErrTooManyTags is returned for more than 50 tags on a target.
 	ErrTooManyTags = apierr.New("TooManyTagsException", 400, "")
 )

@@ -3,7 +3,6 @@ package applicationautoscaling
 import (
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -136,5 +135,5 @@ func deref[T any](p *T) T {
 
 // keyOf is the target a request names.
 func keyOf(ns *ServiceNamespace, resource *string, dim *ScalableDimension) targetKey {
-	return targetKey{string(deref(ns)), strings.TrimSpace(deref(resource)), string(deref(dim))}
+	return targetKey{string(deref(ns)), deref(resource), string(deref(dim))}
 }
