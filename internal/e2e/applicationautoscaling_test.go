@@ -62,6 +62,7 @@ func TestApplicationAutoScalingDynamoDB(t *testing.T) {
 	}{
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("table/missing"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
+		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String(" table/orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount, ResourceId: aws.String("table/orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("table/orders")}, "ValidationException"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("table/orders"), MinCapacity: aws.Int32(5), MaxCapacity: aws.Int32(2)}, "ValidationException: Minimum capacity cannot be greater than maximum capacity"},
