@@ -24,6 +24,7 @@ import (
 	"github.com/virga/virga/internal/agent"
 	"github.com/virga/virga/internal/apigateway"
 	"github.com/virga/virga/internal/apigatewayv2"
+	"github.com/virga/virga/internal/applicationautoscaling"
 	"github.com/virga/virga/internal/artifacts"
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/cfn/providers" // CloudFormation's resource types
@@ -586,6 +587,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.pipes = pipesSvc
+	// Application Auto Scaling reaches the tables, functions and
+	// services it scales, and CloudWatch's alarms, in process.
+	scaling := applicationautoscaling.New(applicationautoscaling.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
+		Region: cfg.Region, Call: a.call})
+	a.services = append(a.services, scaling.API())
+	// Scaling policies that are alarm actions run when their alarm does.
+	cw.ScaleWith(scaling)
+	a.background = append(a.background, func(ctx context.Context) { scaling.Run(ctx, o.Logger) })
 	a.services = append(a.services, pipesSvc.API())
 	a.background = append(a.background, func(ctx context.Context) { states.Run(ctx, o.Logger) })
 	a.background = append(a.background, func(ctx context.Context) { pipesSvc.Run(ctx, o.Logger) })

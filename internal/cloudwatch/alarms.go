@@ -405,8 +405,12 @@ type notification struct {
 	// functions are the Lambda functions among the actions, invoked
 	// with event.
 	functions []string
-	alarmARN  string
-	event     []byte
+	// policies are the scaling policies among the actions, run with
+	// alarm and reasonData.
+	policies          []string
+	alarm, reasonData string
+	alarmARN          string
+	event             []byte
 }
 
 // transition moves a to state, records it in its history and returns
@@ -433,19 +437,22 @@ func (s *Service) transition(a *alarm, state, reason, data string, now time.Time
 	default:
 		actions = a.InsufficientDataActions
 	}
-	var topics, functions []string
+	var topics, functions, policies []string
 	for _, arn := range actions {
 		switch {
 		case strings.HasPrefix(arn, "arn:aws:sns:"):
 			topics = append(topics, arn)
 		case strings.HasPrefix(arn, "arn:aws:lambda:"):
 			functions = append(functions, arn)
+		case strings.HasPrefix(arn, "arn:aws:autoscaling:") && strings.Contains(arn, ":scalingPolicy:"):
+			policies = append(policies, arn)
 		}
 	}
-	if len(topics) == 0 && len(functions) == 0 {
+	if len(topics) == 0 && len(functions) == 0 && len(policies) == 0 {
 		return nil
 	}
-	note := &notification{topics: topics, functions: functions, alarmARN: s.alarmARN(a.Name)}
+	note := &notification{topics: topics, functions: functions, policies: policies, alarm: a.Name, reasonData: a.StateReasonData,
+		alarmARN: s.alarmARN(a.Name)}
 	if len(functions) > 0 {
 		note.event = s.lambdaEvent(a, alarmState{old, oldReason, oldData, oldUpdated}, now)
 	}
@@ -534,6 +541,13 @@ func (s *Service) notify(ctx context.Context, n *notification) {
 	for _, t := range n.topics {
 		if err := s.notifier.Publish(ctx, t, n.subject, n.message); err != nil {
 			s.log.Warn("cloudwatch: alarm action failed", "topic", t, "err", err)
+		}
+	}
+	if s.scaling != nil {
+		for _, p := range n.policies {
+			if err := s.scaling.ExecutePolicy(ctx, p, n.alarm, n.reasonData); err != nil {
+				s.log.Warn("cloudwatch: alarm action failed", "policy", p, "err", err)
+			}
 		}
 	}
 	if s.fns == nil {

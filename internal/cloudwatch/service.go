@@ -40,6 +40,14 @@ type Functions interface {
 	InvokeAlarmAction(ctx context.Context, functionARN, alarmARN string, event []byte) error
 }
 
+// ScalingPolicies run the scaling policies that are alarm actions
+// (arn:aws:autoscaling:...:scalingPolicy:...): Application Auto
+// Scaling's ExecutePolicy, given the alarm's name and its state reason
+// data, whose recentDatapoints hold the values that breached.
+type ScalingPolicies interface {
+	ExecutePolicy(ctx context.Context, policyARN, alarmName, reasonData string) error
+}
+
 // Deps are what CloudWatch needs.
 type Deps struct {
 	Store   store.Store
@@ -64,6 +72,7 @@ type Service struct {
 	region   string
 	notifier Notifier
 	fns      Functions
+	scaling  ScalingPolicies
 	log      *slog.Logger
 
 	// mu guards series, seq and alarms, and is held while they are
@@ -73,6 +82,11 @@ type Service struct {
 	seq    uint64
 	alarms map[string]*alarm // by name
 }
+
+// ScaleWith makes scaling policies that are alarm actions run when
+// their alarm goes into the state they are an action of. It is called
+// once, before Run.
+func (s *Service) ScaleWith(p ScalingPolicies) { s.scaling = p }
 
 // New returns CloudWatch over the store, with the metrics and alarms it
 // holds.

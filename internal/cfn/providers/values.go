@@ -223,6 +223,7 @@ var notFoundCodes = map[string]bool{
 	"NatGatewayNotFound":                      true,
 	"NoSuchHostedZone":                        true, // Route 53
 	"NoSuchHealthCheck":                       true, // Route 53
+	"ObjectNotFoundException":                 true, // Application Auto Scaling
 }
 
 // gone reports whether err says that the resource does not exist, which
