@@ -108,7 +108,10 @@ func TestSQSEventSourceMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, err := qc.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String("consumer-in"), Attributes: map[string]string{
-		"VisibilityTimeout": "3",
+		// Long enough that a slow first (cold) invocation on a loaded
+		// machine finishes, and deletes its batch's processed messages,
+		// before they could be received again.
+		"VisibilityTimeout": "10",
 		"RedrivePolicy":     `{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:consumer-dlq","maxReceiveCount":2}`,
 	}})
 	if err != nil {
@@ -163,10 +166,13 @@ func TestSQSEventSourceMapping(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	lines := groupLines(t, cwl, "/aws/lambda/consumer", "BODY ", func(l []string) bool {
+	lines, ok := groupLinesWithin(cwl, "/aws/lambda/consumer", "BODY ", func(l []string) bool {
 		return hasLine(l, "BODY ok-1 aws:sqs 1 test") && hasLine(l, "BODY ok-2 aws:sqs 1 test") &&
 			hasLine(l, "BODY ok-3 aws:sqs 1 test") && hasLine(l, "BODY fail-1 aws:sqs 2 test")
-	})
+	}, 90*time.Second)
+	if !ok {
+		t.Fatalf("consumer's log lines %q are still not as expected", lines)
+	}
 	for _, l := range lines {
 		if strings.HasPrefix(l, "BODY ok-") && !strings.HasSuffix(l, " 1 test") {
 			t.Errorf("a processed message came back: %q", l)
