@@ -24,14 +24,29 @@ func resourceType(typ string) (*resource.Type, error) {
 	return t, nil
 }
 
-// find is the stack resource of type typ that identifier names, or nil.
-func (s *Service) find(typ, identifier string) *cloudformation.HeldResource {
-	for _, h := range s.stacks.Resources(typ) {
+// held returns the resources of type typ the API finds: those live
+// stacks hold, then those it made itself (CreateResource), which it
+// reads, changes and deletes through the same providers.
+func (s *Service) held(typ string) ([]cloudformation.HeldResource, error) {
+	own, err := s.own(typ)
+	if err != nil {
+		return nil, err
+	}
+	return append(s.stacks.Resources(typ), own...), nil
+}
+
+// find is the resource of type typ that identifier names, or nil.
+func (s *Service) find(typ, identifier string) (*cloudformation.HeldResource, error) {
+	all, err := s.held(typ)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range all {
 		if names(h, identifier) {
-			return &h
+			return &h, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // names reports whether identifier is h's primary identifier. For
@@ -149,6 +164,16 @@ func checkPatched(t *resource.Type, h cloudformation.HeldResource, patched map[s
 	if len(createOnly) > 0 {
 		return nil, ErrNotUpdatable.Withf("Invalid patch update: createOnlyProperties %s cannot be updated", propertyPaths(createOnly))
 	}
+	if err := checkRequired(t, props); err != nil {
+		return nil, err
+	}
+	return props, nil
+}
+
+// checkRequired refuses a model missing a property the type requires
+// with the Cloud Control API's ValidationException, in the words of its
+// schema validation.
+func checkRequired(t *resource.Type, props map[string]any) error {
 	var missing []string
 	for _, k := range t.Required {
 		if !strings.Contains(k, "/") && props[k] == nil {
@@ -156,9 +181,9 @@ func checkPatched(t *resource.Type, h cloudformation.HeldResource, patched map[s
 		}
 	}
 	if len(missing) > 0 {
-		return nil, ErrValidation.Withf("Model validation failed (%s)", strings.Join(missing, "\n"))
+		return ErrValidation.Withf("Model validation failed (%s)", strings.Join(missing, "\n"))
 	}
-	return props, nil
+	return nil
 }
 
 // changed lists the top-level properties that differ between a and b.
