@@ -23,9 +23,14 @@
 //
 // # Resources and identifiers
 //
-// The resources it finds are those live stacks hold and those
-// CreateResource made, by one lookup over both (held): GetResource,
-// ListResources, UpdateResource and DeleteResource treat them alike.
+// The resources it finds are those live stacks hold, those
+// CreateResource made, and, for the types with a read handler
+// (resource.Type.Lister: SQS queues, SNS topics, DynamoDB tables,
+// Lambda functions, S3 buckets, log groups), those their services have
+// that neither holds (made by the services' own APIs, described as the
+// properties that would make them), by one lookup over all three
+// (held): GetResource, ListResources, UpdateResource and DeleteResource
+// treat them alike.
 // Its identifier is its physical ID as CloudFormation reports it (a
 // queue's URL, a state machine's ARN, a table's name); a compound
 // identifier ("RestApiId|StageName") names the resource whose physical
@@ -43,10 +48,11 @@
 // (InvalidRequestException otherwise), and lists the resources with
 // that value.
 //
-// Resources made by the services' own APIs, outside any stack and this
-// API, are not found (ResourceNotFoundException): the providers can
-// create, update and delete, but have no read handler to describe what
-// they did not make. Custom resources are no registry type
+// Resources of the other types made by the services' own APIs, outside
+// any stack and this API, are not found (ResourceNotFoundException):
+// their providers can create, update and delete, but have no read
+// handler to describe what they did not make. Custom resources are no
+// registry type
 // (TypeNotFoundException); the types with no handlers (a wait
 // condition handle) are refused with UnsupportedActionException.
 //

@@ -64,7 +64,7 @@ func (s *Service) deleteResource(ctx context.Context, in *DeleteResourceInput) (
 		return nil, unsupported(typ, "DELETE")
 	}
 	ev, err := s.once(in.ClientToken, "DELETE\x00"+typ+"\x00"+id, func() (*ProgressEvent, error) {
-		h, err := s.find(typ, id)
+		h, err := s.find(ctx, typ, id)
 		if err != nil {
 			return nil, err
 		}

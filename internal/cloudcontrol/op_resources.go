@@ -19,7 +19,7 @@ func (s *Service) getResource(ctx context.Context, in *GetResourceInput) (*GetRe
 	if _, err := resourceType(typ); err != nil {
 		return nil, err
 	}
-	h, err := s.find(typ, id)
+	h, err := s.find(ctx, typ, id)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +42,7 @@ func (s *Service) listResources(ctx context.Context, in *ListResourcesInput) (*L
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.held(typ)
+	all, err := s.held(ctx, typ)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) updateResource(ctx context.Context, in *UpdateResourceInput) (
 	if err != nil {
 		return nil, ErrInvalidRequest.Withf("Invalid patch document: %v", err)
 	}
-	h, err := s.find(typ, id)
+	h, err := s.find(ctx, typ, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +128,7 @@ func (s *Service) updateResource(ctx context.Context, in *UpdateResourceInput) (
 	if err := stackRefusal(err, typ, id); err != nil {
 		return nil, err
 	}
-	if err == nil && h.StackID == "" {
+	if err == nil && h.StackID == "" && !h.Described {
 		if kerr := s.keepOwn(h.PhysicalID, updated); kerr != nil {
 			return nil, kerr
 		}

@@ -1,6 +1,7 @@
 package cloudcontrol
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -25,19 +26,35 @@ func resourceType(typ string) (*resource.Type, error) {
 }
 
 // held returns the resources of type typ the API finds: those live
-// stacks hold, then those it made itself (CreateResource), which it
-// reads, changes and deletes through the same providers.
-func (s *Service) held(typ string) ([]cloudformation.HeldResource, error) {
+// stacks hold, then those it made itself (CreateResource), then those
+// the type's read handler finds in its service that neither has (made
+// by the service's own API), which it reads, changes and deletes
+// through the same providers.
+func (s *Service) held(ctx context.Context, typ string) ([]cloudformation.HeldResource, error) {
 	own, err := s.own(typ)
 	if err != nil {
 		return nil, err
 	}
-	return append(s.stacks.Resources(typ), own...), nil
+	described, err := s.stacks.Described(ctx, typ)
+	if err != nil {
+		return nil, err
+	}
+	all := append(s.stacks.Resources(typ), own...)
+	known := map[string]bool{}
+	for _, h := range all {
+		known[h.PhysicalID] = true
+	}
+	for _, h := range described {
+		if !known[h.PhysicalID] {
+			all = append(all, h)
+		}
+	}
+	return all, nil
 }
 
 // find is the resource of type typ that identifier names, or nil.
-func (s *Service) find(typ, identifier string) (*cloudformation.HeldResource, error) {
-	all, err := s.held(typ)
+func (s *Service) find(ctx context.Context, typ, identifier string) (*cloudformation.HeldResource, error) {
+	all, err := s.held(ctx, typ)
 	if err != nil {
 		return nil, err
 	}

@@ -21,12 +21,14 @@ const TargetPrefix = "CloudApiService"
 //
 // It runs the providers for the resources no stack holds too, those
 // the Cloud Control API made (their StackID empty), which the API
-// records itself.
+// records itself, and the types' read handlers, which describe the
+// resources the services have, whoever made them.
 type Stacks interface {
 	Resources(typ string) []cloudformation.HeldResource
 	CreateResource(ctx context.Context, typ, logicalID string, props map[string]any) (cloudformation.HeldResource, error)
 	UpdateResource(ctx context.Context, r cloudformation.HeldResource, props map[string]any) (cloudformation.HeldResource, error)
 	DeleteResource(ctx context.Context, r cloudformation.HeldResource) error
+	Described(ctx context.Context, typ string) ([]cloudformation.HeldResource, error)
 }
 
 // IDs makes request tokens.

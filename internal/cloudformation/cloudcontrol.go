@@ -20,6 +20,9 @@ type HeldResource struct {
 	StackID, StackName, LogicalID string
 	Type, PhysicalID, Ref         string
 	Properties, Attributes        map[string]any
+	// Described: no stack holds it, and its properties are what the
+	// type's read handler found in its service (see Described).
+	Described bool `json:",omitempty"`
 }
 
 // ErrStackBusy is what UpdateResource returns while an operation runs on
@@ -52,6 +55,26 @@ func (s *Service) Resources(typ string) []HeldResource {
 		return out[i].LogicalID < out[j].LogicalID
 	})
 	return out
+}
+
+// Described returns the resources of type typ that its service has, as
+// the type's read handler (resource.Type.Lister) describes them, held by
+// no stack here or not; none for a type without one.
+func (s *Service) Described(ctx context.Context, typ string) ([]HeldResource, error) {
+	t := resource.Lookup(typ)
+	if t == nil || t.Lister == nil {
+		return nil, nil
+	}
+	found, err := t.Lister.List(ctx, s.env())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HeldResource, 0, len(found))
+	for _, d := range found {
+		out = append(out, HeldResource{Type: typ, PhysicalID: d.PhysicalID,
+			Ref: cmp.Or(d.Ref, d.PhysicalID), Properties: d.Properties, Attributes: d.Attributes, Described: true})
+	}
+	return out, nil
 }
 
 // held reports whether a stack's resource exists: made, and not deleted.
