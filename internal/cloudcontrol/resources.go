@@ -31,39 +31,68 @@ func resourceType(typ string) (*resource.Type, error) {
 // by the service's own API), which it reads, changes and deletes
 // through the same providers.
 func (s *Service) held(ctx context.Context, typ string) ([]cloudformation.HeldResource, error) {
+	all, err := s.recorded(typ)
+	if err != nil {
+		return nil, err
+	}
+	return s.withDescribed(ctx, typ, all)
+}
+
+// recorded returns the resources of type typ that a stack or the API
+// keeps a record of: those live stacks hold, then those it made.
+func (s *Service) recorded(typ string) ([]cloudformation.HeldResource, error) {
 	own, err := s.own(typ)
 	if err != nil {
 		return nil, err
 	}
+	return append(s.stacks.Resources(typ), own...), nil
+}
+
+// withDescribed adds to the recorded resources of type typ those the
+// type's read handler finds that none of them is.
+func (s *Service) withDescribed(ctx context.Context, typ string, recorded []cloudformation.HeldResource) ([]cloudformation.HeldResource, error) {
 	described, err := s.stacks.Described(ctx, typ)
 	if err != nil {
 		return nil, err
 	}
-	all := append(s.stacks.Resources(typ), own...)
 	known := map[string]bool{}
-	for _, h := range all {
+	for _, h := range recorded {
 		known[h.PhysicalID] = true
 	}
 	for _, h := range described {
 		if !known[h.PhysicalID] {
-			all = append(all, h)
+			recorded = append(recorded, h)
 		}
 	}
-	return all, nil
+	return recorded, nil
 }
 
-// find is the resource of type typ that identifier names, or nil.
+// find is the resource of type typ that identifier names, or nil. The
+// records are looked at first, so that a resource a stack or the API
+// holds is found without the type's read handler.
 func (s *Service) find(ctx context.Context, typ, identifier string) (*cloudformation.HeldResource, error) {
-	all, err := s.held(ctx, typ)
+	rec, err := s.recorded(typ)
 	if err != nil {
 		return nil, err
 	}
+	if h := named(rec, identifier); h != nil {
+		return h, nil
+	}
+	all, err := s.withDescribed(ctx, typ, rec)
+	if err != nil {
+		return nil, err
+	}
+	return named(all[len(rec):], identifier), nil
+}
+
+// named is the resource of all that identifier names, or nil.
+func named(all []cloudformation.HeldResource, identifier string) *cloudformation.HeldResource {
 	for _, h := range all {
 		if names(h, identifier) {
-			return &h, nil
+			return &h
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // names reports whether identifier is h's primary identifier. For
