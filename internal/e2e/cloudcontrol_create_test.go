@@ -267,3 +267,19 @@ func TestCloudControlCLI(t *testing.T) {
 		t.Errorf("list-resources after delete-resource = %+v", listed)
 	}
 }
+
+// TestCloudControlIAMActions: the Cloud Control API's calls are
+// authorized as CloudFormation's actions, as AWS names them.
+func TestCloudControlIAMActions(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t, iamMode)
+	cc := cloudcontrol.NewFromConfig(iamUser(t, env, "lister",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudformation:ListResources","Resource":"*"}]}`))
+	if _, err := listedIDs(cc, "AWS::SQS::Queue", ""); err != nil {
+		t.Errorf("ListResources allowed by cloudformation:ListResources: %v", err)
+	}
+	_, err := cc.CreateResource(context.Background(), &cloudcontrol.CreateResourceInput{TypeName: aws.String("AWS::SQS::Queue"), DesiredState: aws.String(`{}`)})
+	if e := expectAPIError(t, err, "AccessDeniedException", 400); !strings.Contains(e.Message, "cloudformation:CreateResource") {
+		t.Errorf("message = %q", e.Message)
+	}
+}
