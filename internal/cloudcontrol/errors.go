@@ -31,3 +31,15 @@ func typeNotFound(typ string) error {
 func requestNotFound(token string) error {
 	return ErrRequestTokenNotFound.Withf("Request with token %s was not found", token)
 }
+
+// The Cloud Control API's errors for requests that create and delete.
+var (
+	ErrUnsupportedAction   = apierr.New("UnsupportedActionException", 400, "")
+	ErrClientTokenConflict = apierr.New("ClientTokenConflictException", 400, "")
+)
+
+// unsupported is UnsupportedActionException for an action (CREATE,
+// UPDATE, DELETE) the type has no handler for.
+func unsupported(typ, action string) error {
+	return ErrUnsupportedAction.Withf("Resource type %s does not support %s action", typ, action)
+}

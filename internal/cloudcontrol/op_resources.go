@@ -19,7 +19,10 @@ func (s *Service) getResource(ctx context.Context, in *GetResourceInput) (*GetRe
 	if _, err := resourceType(typ); err != nil {
 		return nil, err
 	}
-	h := s.find(typ, id)
+	h, err := s.find(ctx, typ, id)
+	if err != nil {
+		return nil, err
+	}
 	if h == nil {
 		return nil, notFound(typ, id)
 	}
@@ -35,7 +38,21 @@ func (s *Service) listResources(ctx context.Context, in *ListResourcesInput) (*L
 	if _, err := resourceType(typ); err != nil {
 		return nil, err
 	}
-	held, next, err := page(s.stacks.Resources(typ), in.NextToken, in.MaxResults)
+	filter, err := listFilter(typ, in.ResourceModel)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.held(ctx, typ)
+	if err != nil {
+		return nil, err
+	}
+	var matching []cloudformation.HeldResource
+	for _, h := range all {
+		if matches(model(h), filter) {
+			matching = append(matching, h)
+		}
+	}
+	held, next, err := page(matching, in.NextToken, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +100,10 @@ func (s *Service) updateResource(ctx context.Context, in *UpdateResourceInput) (
 	if err != nil {
 		return nil, ErrInvalidRequest.Withf("Invalid patch document: %v", err)
 	}
-	h := s.find(typ, id)
+	h, err := s.find(ctx, typ, id)
+	if err != nil {
+		return nil, err
+	}
 	if h == nil {
 		return nil, notFound(typ, id)
 	}
@@ -97,29 +117,76 @@ func (s *Service) updateResource(ctx context.Context, in *UpdateResourceInput) (
 	}
 	ev := s.event("UPDATE", typ, id)
 	if resource.Equal(props, h.Properties) {
-		return &UpdateResourceOutput{ProgressEvent: s.finish(ev, *h, nil)}, nil
+		return &UpdateResourceOutput{ProgressEvent: s.finish(ev, h, nil)}, nil
 	}
+	release, err := s.claimOwn(*h, id)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	updated, err := s.stacks.UpdateResource(ctx, *h, props)
-	switch {
-	case errors.Is(err, cloudformation.ErrGone):
-		return nil, notFound(typ, id)
-	case errors.Is(err, cloudformation.ErrStackBusy):
-		return nil, ErrResourceConflict.Withf("The resource of type '%s' with identifier '%s' is being changed by its stack's operation in progress.", typ, id)
+	if err := stackRefusal(err, typ, id); err != nil {
+		return nil, err
 	}
-	return &UpdateResourceOutput{ProgressEvent: s.finish(ev, updated, err)}, nil
+	if err == nil && h.StackID == "" && !h.Described {
+		if kerr := s.keepOwn(h.PhysicalID, updated); kerr != nil {
+			return nil, kerr
+		}
+	}
+	return &UpdateResourceOutput{ProgressEvent: s.finish(ev, &updated, err)}, nil
 }
 
-// event starts the progress event of a request on a resource.
+// stackRefusal is the API's error for a request the resource's stack
+// refused before any provider ran: the resource is gone from it, or an
+// operation runs on it; nil for anything else.
+func stackRefusal(err error, typ, id string) error {
+	switch {
+	case errors.Is(err, cloudformation.ErrGone):
+		return notFound(typ, id)
+	case errors.Is(err, cloudformation.ErrStackBusy):
+		return ErrResourceConflict.Withf("The resource of type '%s' with identifier '%s' is being changed by its stack's operation in progress.", typ, id)
+	}
+	return nil
+}
+
+// claimOwn marks a resource of the API's own as changed by a request
+// until release, refusing it with ResourceConflictException while
+// another request changes it. Stack resources are claimed by their
+// stack (cloudformation.ErrStackBusy); for them it does nothing.
+func (s *Service) claimOwn(h cloudformation.HeldResource, id string) (release func(), err error) {
+	if h.StackID != "" {
+		return func() {}, nil
+	}
+	key := h.Type + "\x00" + h.PhysicalID
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.busy[key] {
+		return nil, ErrResourceConflict.Withf("The resource of type '%s' with identifier '%s' is being changed by another request in progress.", h.Type, id)
+	}
+	s.busy[key] = true
+	return func() {
+		s.mu.Lock()
+		delete(s.busy, key)
+		s.mu.Unlock()
+	}, nil
+}
+
+// event starts the progress event of a request on a resource; id is
+// empty for a CreateResource, whose resource has none yet.
 func (s *Service) event(op, typ, id string) *ProgressEvent {
-	return &ProgressEvent{TypeName: ptr(typ), Identifier: ptr(id), RequestToken: ptr(s.ids.UUID()),
+	ev := &ProgressEvent{TypeName: ptr(typ), RequestToken: ptr(s.ids.UUID()),
 		Operation: ptr(Operation(op)), EventTime: ptr(s.clock.Now())}
+	if id != "" {
+		ev.Identifier = ptr(id)
+	}
+	return ev
 }
 
 // finish ends a request with the outcome of its provider's work, records
 // it for GetResourceRequestStatus and returns it: SUCCESS with the
-// resource's model, or FAILED with the handler's error code and
-// message.
-func (s *Service) finish(ev *ProgressEvent, h cloudformation.HeldResource, err error) *ProgressEvent {
+// resource's model (h; none for a deletion, h nil), or FAILED with the
+// handler's error code and message.
+func (s *Service) finish(ev *ProgressEvent, h *cloudformation.HeldResource, err error) *ProgressEvent {
 	ev.EventTime = ptr(s.clock.Now())
 	if err != nil {
 		ev.OperationStatus = ptr(OperationStatus("FAILED"))
@@ -133,8 +200,10 @@ func (s *Service) finish(ev *ProgressEvent, h cloudformation.HeldResource, err e
 		ev.ErrorCode, ev.StatusMessage = ptr(HandlerErrorCode(code)), ptr(msg)
 	} else {
 		ev.OperationStatus = ptr(OperationStatus("SUCCESS"))
-		if text, err := modelText(model(h)); err == nil {
-			ev.ResourceModel = ptr(text)
+		if h != nil {
+			if text, err := modelText(model(*h)); err == nil {
+				ev.ResourceModel = ptr(text)
+			}
 		}
 	}
 	if err := s.keep(ev); err != nil {

@@ -1,6 +1,7 @@
 package cloudcontrol
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -24,9 +25,69 @@ func resourceType(typ string) (*resource.Type, error) {
 	return t, nil
 }
 
-// find is the stack resource of type typ that identifier names, or nil.
-func (s *Service) find(typ, identifier string) *cloudformation.HeldResource {
-	for _, h := range s.stacks.Resources(typ) {
+// held returns the resources of type typ the API finds: those live
+// stacks hold, then those it made itself (CreateResource), then those
+// the type's read handler finds in its service that neither has (made
+// by the service's own API), which it reads, changes and deletes
+// through the same providers.
+func (s *Service) held(ctx context.Context, typ string) ([]cloudformation.HeldResource, error) {
+	all, err := s.recorded(typ)
+	if err != nil {
+		return nil, err
+	}
+	return s.withDescribed(ctx, typ, all)
+}
+
+// recorded returns the resources of type typ that a stack or the API
+// keeps a record of: those live stacks hold, then those it made.
+func (s *Service) recorded(typ string) ([]cloudformation.HeldResource, error) {
+	own, err := s.own(typ)
+	if err != nil {
+		return nil, err
+	}
+	return append(s.stacks.Resources(typ), own...), nil
+}
+
+// withDescribed adds to the recorded resources of type typ those the
+// type's read handler finds that none of them is.
+func (s *Service) withDescribed(ctx context.Context, typ string, recorded []cloudformation.HeldResource) ([]cloudformation.HeldResource, error) {
+	described, err := s.stacks.Described(ctx, typ)
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, h := range recorded {
+		known[h.PhysicalID] = true
+	}
+	for _, h := range described {
+		if !known[h.PhysicalID] {
+			recorded = append(recorded, h)
+		}
+	}
+	return recorded, nil
+}
+
+// find is the resource of type typ that identifier names, or nil. The
+// records are looked at first, so that a resource a stack or the API
+// holds is found without the type's read handler.
+func (s *Service) find(ctx context.Context, typ, identifier string) (*cloudformation.HeldResource, error) {
+	rec, err := s.recorded(typ)
+	if err != nil {
+		return nil, err
+	}
+	if h := named(rec, identifier); h != nil {
+		return h, nil
+	}
+	all, err := s.withDescribed(ctx, typ, rec)
+	if err != nil {
+		return nil, err
+	}
+	return named(all[len(rec):], identifier), nil
+}
+
+// named is the resource of all that identifier names, or nil.
+func named(all []cloudformation.HeldResource, identifier string) *cloudformation.HeldResource {
+	for _, h := range all {
 		if names(h, identifier) {
 			return &h
 		}
@@ -149,6 +210,16 @@ func checkPatched(t *resource.Type, h cloudformation.HeldResource, patched map[s
 	if len(createOnly) > 0 {
 		return nil, ErrNotUpdatable.Withf("Invalid patch update: createOnlyProperties %s cannot be updated", propertyPaths(createOnly))
 	}
+	if err := checkRequired(t, props); err != nil {
+		return nil, err
+	}
+	return props, nil
+}
+
+// checkRequired refuses a model missing a property the type requires
+// with the Cloud Control API's ValidationException, in the words of its
+// schema validation.
+func checkRequired(t *resource.Type, props map[string]any) error {
 	var missing []string
 	for _, k := range t.Required {
 		if !strings.Contains(k, "/") && props[k] == nil {
@@ -156,9 +227,9 @@ func checkPatched(t *resource.Type, h cloudformation.HeldResource, patched map[s
 		}
 	}
 	if len(missing) > 0 {
-		return nil, ErrValidation.Withf("Model validation failed (%s)", strings.Join(missing, "\n"))
+		return ErrValidation.Withf("Model validation failed (%s)", strings.Join(missing, "\n"))
 	}
-	return props, nil
+	return nil
 }
 
 // changed lists the top-level properties that differ between a and b.

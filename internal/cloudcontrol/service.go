@@ -18,9 +18,17 @@ const TargetPrefix = "CloudApiService"
 // Stacks is the part of CloudFormation the Cloud Control API reads and
 // changes resources through: the resources its stacks hold, and an
 // update of one through its type's provider that the stack records.
+//
+// It runs the providers for the resources no stack holds too, those
+// the Cloud Control API made (their StackID empty), which the API
+// records itself, and the types' read handlers, which describe the
+// resources the services have, whoever made them.
 type Stacks interface {
 	Resources(typ string) []cloudformation.HeldResource
+	CreateResource(ctx context.Context, typ, logicalID string, props map[string]any) (cloudformation.HeldResource, error)
 	UpdateResource(ctx context.Context, r cloudformation.HeldResource, props map[string]any) (cloudformation.HeldResource, error)
+	DeleteResource(ctx context.Context, r cloudformation.HeldResource) error
+	Described(ctx context.Context, typ string) ([]cloudformation.HeldResource, error)
 }
 
 // IDs makes request tokens.
@@ -45,8 +53,13 @@ type Service struct {
 	ids    IDs
 	log    *slog.Logger
 
-	// mu serializes the writes of request records.
+	// mu serializes the writes of request records and of the API's own
+	// resources, and guards busy.
 	mu sync.Mutex
+	// busy holds the resources of the API's own a request is changing
+	// (type and physical ID), which another request may not change
+	// meanwhile.
+	busy map[string]bool
 }
 
 // New returns the Cloud Control API over CloudFormation's stacks.
@@ -55,7 +68,7 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: d.Store, stacks: d.Stacks, clock: d.Clock, ids: d.IDs, log: log}
+	return &Service{store: d.Store, stacks: d.Stacks, clock: d.Clock, ids: d.IDs, log: log, busy: map[string]bool{}}
 }
 
 // API returns the Cloud Control API as the edge serves it.

@@ -393,6 +393,12 @@ type resourceState struct {
 	// touching it (resource.ErrRefused); the update's rollback leaves it,
 	// after a restart too (RollbackStack of an UPDATE_FAILED stack).
 	Refused bool `json:"refused,omitempty"`
+	// Gone is the physical ID the Cloud Control API's DeleteResource
+	// deleted outside the stack's operations. The stack lists the
+	// resource as before, as AWS's does (its drift), but while its
+	// physical ID is this one it is no resource the Cloud Control API
+	// finds, and the stack's deletion finds nothing left to delete.
+	Gone string `json:"gone,omitempty"`
 }
 
 func (r *resourceState) ref() string {

@@ -16,6 +16,7 @@ func init() {
 		Tags:     resource.TagList,
 		Required: []string{"KeySchema"},
 		Provider: table{},
+		Lister:   table{},
 		// TableName and ImportSourceSpecification are the schema's
 		// create-only properties; a table's key schema and its local
 		// secondary indexes are fixed when it is created, so their

@@ -12,6 +12,7 @@ func init() {
 		Tags:         resource.TagList,
 		Required:     []string{"Code", "Role"},
 		Provider:     function{},
+		Lister:       function{},
 		Replace:      []string{"FunctionName"},
 		NameProperty: "FunctionName",
 		Attributes:   []string{"Arn", "SnapStartResponse.ApplyOn", "SnapStartResponse.OptimizationStatus"},

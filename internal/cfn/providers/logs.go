@@ -12,6 +12,7 @@ func init() {
 		Name:         "AWS::Logs::LogGroup",
 		Tags:         resource.TagList,
 		Provider:     logGroup{},
+		Lister:       logGroup{},
 		Replace:      []string{"LogGroupName"},
 		NameProperty: "LogGroupName",
 		Attributes:   []string{"Arn"},

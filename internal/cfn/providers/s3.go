@@ -11,6 +11,7 @@ func init() {
 	resource.Register(&resource.Type{
 		Name:         "AWS::S3::Bucket",
 		Provider:     bucket{},
+		Lister:       bucket{},
 		Replace:      []string{"BucketName", "ObjectLockEnabled"},
 		NameProperty: "BucketName",
 		Attributes:   []string{"Arn", "DomainName", "DualStackDomainName", "RegionalDomainName", "WebsiteURL"},

@@ -12,6 +12,7 @@ func init() {
 		Name:         "AWS::SNS::Topic",
 		Tags:         resource.TagList,
 		Provider:     topic{},
+		Lister:       topic{},
 		Replace:      []string{"TopicName", "FifoTopic"},
 		NameProperty: "TopicName",
 		Attributes:   []string{"TopicArn", "TopicName"},

@@ -11,6 +11,7 @@ func init() {
 		Name:         "AWS::SQS::Queue",
 		Tags:         resource.TagList,
 		Provider:     queue{},
+		Lister:       queue{},
 		Replace:      []string{"QueueName", "FifoQueue"},
 		NameProperty: "QueueName",
 		Attributes:   []string{"Arn", "QueueName", "QueueUrl"},

@@ -113,6 +113,23 @@ type Provider interface {
 	Delete(ctx context.Context, r *Request) error
 }
 
+// Lister describes the resources of a type that exist in its service,
+// whoever made them (a stack, the Cloud Control API, the service's own
+// API), as the type's list and read handlers do on AWS.
+type Lister interface {
+	// List describes every resource of the type in env's account and
+	// region.
+	List(ctx context.Context, env *Env) ([]Described, error)
+}
+
+// Described is a resource as a Lister found it: its physical ID (and
+// Ref, when it is not the physical ID), the properties that would make
+// it as it is, and its attributes.
+type Described struct {
+	PhysicalID, Ref        string
+	Properties, Attributes map[string]any
+}
+
 // Type describes a resource type to the engine.
 type Type struct {
 	// Name is the type, such as "AWS::SQS::Queue".
@@ -155,6 +172,9 @@ type Type struct {
 	// stack's tags but not its aws:cloudformation: tags, as it does IAM
 	// roles and users and nested stacks.
 	StackTagsOnly bool
+	// Lister, if set, is the type's read handler: the Cloud Control API
+	// finds through it the resources made outside stacks and itself.
+	Lister Lister
 }
 
 // TagsFormat is the shape of a type's Tags property.
