@@ -38,6 +38,9 @@ func TestEventSourceMappingMetricsAndPollerConfig(t *testing.T) {
 			t.Errorf("%s: ProvisionedPollerConfig %+v, MetricsConfig %+v", what, c, m)
 		}
 	}
+	if r := aws.ToString(created.StateTransitionReason); r != "USER_INITIATED" {
+		t.Errorf("queue mapping StateTransitionReason %q, want USER_INITIATED", r)
+	}
 	check("created", created.ProvisionedPollerConfig, created.MetricsConfig, 2, 20)
 	got, err := lc.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: created.UUID})
 	if err != nil {

@@ -41,6 +41,13 @@ const (
 	noRecordsProcessed  = "No records processed"
 )
 
+// StateTransitionReason of a mapping a user created or changed: Lambda
+// words it one way for queues and another for streams.
+const (
+	userInitiated    = "USER_INITIATED"
+	userActionStream = "User action"
+)
+
 func mappingKey(uuid string) []byte { return lambdaKey("esm", uuid) }
 
 // mappings are the event source mappings and their running pollers.
@@ -236,10 +243,13 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 		MaximumRetryAttempts:      in.MaximumRetryAttempts, MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds,
 		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError, DestinationConfig: in.DestinationConfig,
 		ParallelizationFactor: in.ParallelizationFactor, TumblingWindowInSeconds: in.TumblingWindowInSeconds,
-		LastModified: &now, StateTransitionReason: ptr("USER_INITIATED"),
+		LastModified: &now, StateTransitionReason: ptr(userInitiated),
 	}
 	c.EventSourceMappingArn = ptr("arn:aws:lambda:" + s.region + ":" + s.account + ":event-source-mapping:" + *c.UUID)
 	kind := sourceKind(*in.EventSourceArn)
+	if kind == "dynamodb" || kind == "kinesis" {
+		c.StateTransitionReason = ptr(userActionStream)
+	}
 	if c.BatchSize == nil {
 		c.BatchSize = ptr(int32(sqsDefaultBatch))
 		if kind == "dynamodb" || kind == "kinesis" {
