@@ -72,6 +72,10 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 	if r := aws.ToString(created.StateTransitionReason); r != "User action" {
 		t.Errorf("stream mapping StateTransitionReason %q, want %q", r, "User action")
 	}
+	if aws.ToString(created.LastProcessingResult) != "No records processed" || created.FunctionResponseTypes == nil {
+		t.Errorf("stream mapping LastProcessingResult %q, FunctionResponseTypes %v (want No records processed, [])",
+			aws.ToString(created.LastProcessingResult), created.FunctionResponseTypes)
+	}
 
 	put(map[string]ddbtypes.AttributeValue{"pk": s("b"), "v": s("one")})
 	put(map[string]ddbtypes.AttributeValue{"pk": s("b"), "v": s("two")})

@@ -143,13 +143,21 @@ func (s *Service) setResult(m *mapping, result string) {
 	s.esm.mu.Unlock()
 }
 
-// report is a mapping's configuration as the API returns it.
+// report is a mapping's configuration as the API returns it: Lambda
+// always lists FunctionResponseTypes, empty when none is set, and gives
+// LastProcessingResult for streams only. A queue mapping shows it when
+// a poll failed (PROBLEM: ...), so that the failure can be seen.
 func (s *Service) report(m *mapping, state string) *EventSourceMappingConfiguration {
 	c := m.cfg
 	if state != "" {
 		c.State = ptr(state)
 	}
-	c.LastProcessingResult = ptr(m.result)
+	if c.FunctionResponseTypes == nil {
+		c.FunctionResponseTypes = []FunctionResponseType{}
+	}
+	if sourceKind(*c.EventSourceArn) != "sqs" || strings.HasPrefix(m.result, "PROBLEM") {
+		c.LastProcessingResult = ptr(m.result)
+	}
 	return &c
 }
 
