@@ -144,9 +144,11 @@ func (s *Service) setResult(m *mapping, result string) {
 }
 
 // report is a mapping's configuration as the API returns it: Lambda
-// always lists FunctionResponseTypes, empty when none is set, and gives
-// LastProcessingResult for streams only. A queue mapping shows it when
-// a poll failed (PROBLEM: ...), so that the failure can be seen.
+// always lists FunctionResponseTypes, empty when none is set, gives
+// LastProcessingResult for streams only, and words a user's change to a
+// stream mapping "User action". A queue mapping shows
+// LastProcessingResult when a poll failed (PROBLEM: ...), so that the
+// failure can be seen.
 func (s *Service) report(m *mapping, state string) *EventSourceMappingConfiguration {
 	c := m.cfg
 	if state != "" {
@@ -155,8 +157,12 @@ func (s *Service) report(m *mapping, state string) *EventSourceMappingConfigurat
 	if c.FunctionResponseTypes == nil {
 		c.FunctionResponseTypes = []FunctionResponseType{}
 	}
-	if sourceKind(*c.EventSourceArn) != "sqs" || strings.HasPrefix(m.result, "PROBLEM") {
+	queue := sourceKind(*c.EventSourceArn) == "sqs"
+	if !queue || strings.HasPrefix(m.result, "PROBLEM") {
 		c.LastProcessingResult = ptr(m.result)
+	}
+	if !queue && deref(c.StateTransitionReason) == userInitiated {
+		c.StateTransitionReason = ptr(userActionStream)
 	}
 	return &c
 }
@@ -255,9 +261,6 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 	}
 	c.EventSourceMappingArn = ptr("arn:aws:lambda:" + s.region + ":" + s.account + ":event-source-mapping:" + *c.UUID)
 	kind := sourceKind(*in.EventSourceArn)
-	if kind == "dynamodb" || kind == "kinesis" {
-		c.StateTransitionReason = ptr(userActionStream)
-	}
 	if c.BatchSize == nil {
 		c.BatchSize = ptr(int32(sqsDefaultBatch))
 		if kind == "dynamodb" || kind == "kinesis" {
