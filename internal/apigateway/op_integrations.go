@@ -341,10 +341,23 @@ func integrationResponseOutput(r *integrationResponse) *IntegrationResponse {
 		StatusCode:         ptr(r.StatusCode),
 		SelectionPattern:   optional(r.SelectionPattern),
 		ResponseParameters: maps.Clone(r.ResponseParameters),
-		ResponseTemplates:  maps.Clone(r.ResponseTemplates),
+		ResponseTemplates:  nullTemplates(r.ResponseTemplates),
 	}
 	if r.ContentHandling != "" {
 		out.ContentHandling = ptr(ContentHandlingStrategy(r.ContentHandling))
+	}
+	return out
+}
+
+// nullTemplates is an integration response's templates as API Gateway
+// answers them: a template given as "" (pass the body through) is null.
+func nullTemplates(t map[string]string) map[string]*string {
+	if t == nil {
+		return nil
+	}
+	out := make(map[string]*string, len(t))
+	for mt, tmpl := range t {
+		out[mt] = optional(tmpl)
 	}
 	return out
 }

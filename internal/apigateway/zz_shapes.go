@@ -825,7 +825,7 @@ type IntegrationResponse struct {
 	StatusCode         *string                  `aws:"name=statusCode" pattern:"[1-5]\\d\\d"`
 	SelectionPattern   *string                  `aws:"name=selectionPattern"`
 	ResponseParameters map[string]string        `aws:"name=responseParameters"`
-	ResponseTemplates  map[string]string        `aws:"name=responseTemplates"`
+	ResponseTemplates  map[string]*string       `aws:"name=responseTemplates"`
 	ContentHandling    *ContentHandlingStrategy `aws:"name=contentHandling"`
 }
 

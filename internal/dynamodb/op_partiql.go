@@ -50,9 +50,11 @@ func (s *Service) executeStatement(ctx context.Context, in *ExecuteStatementInpu
 	if err != nil {
 		return nil, err
 	}
-	out := &ExecuteStatementOutput{ConsumedCapacity: writeConsumed(pw.t, in.ReturnConsumedCapacity, old, new)}
+	// A write answers with a list of Items, empty unless its RETURNING
+	// clause gives the item back.
+	out := &ExecuteStatementOutput{ConsumedCapacity: writeConsumed(pw.t, in.ReturnConsumedCapacity, old, new),
+		Items: []map[string]AttributeValue{}}
 	if pw.returning != partiql.ReturnNone {
-		out.Items = []map[string]AttributeValue{}
 		if it := pw.result(old, new); len(it) > 0 {
 			out.Items = append(out.Items, itemToWire(it))
 		}
@@ -349,7 +351,7 @@ func (s *Service) transactRead(sts []partiql.Statement, params [][]attr.Value, m
 func (s *Service) transactStatements(in *ExecuteTransactionInput, sts []partiql.Statement, params [][]attr.Value) (*ExecuteTransactionOutput, error) {
 	tok := s.clientToken(pqTokenKey, in.ClientRequestToken, in.TransactStatements)
 	if replay, err := tok.check(); err != nil || replay {
-		return &ExecuteTransactionOutput{}, err
+		return &ExecuteTransactionOutput{Responses: []ItemResponse{}}, err
 	}
 	writes := make([]*itemWrite, len(sts))
 	seen := map[string]bool{}
@@ -379,7 +381,9 @@ func (s *Service) transactStatements(in *ExecuteTransactionInput, sts []partiql.
 	if err := tok.remember(); err != nil {
 		return nil, err
 	}
-	return &ExecuteTransactionOutput{ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity)}, nil
+	// Writes answer with an empty list of Responses, not one per statement.
+	return &ExecuteTransactionOutput{Responses: []ItemResponse{},
+		ConsumedCapacity: transactConsumed(writes, olds, news, in.ReturnConsumedCapacity)}, nil
 }
 
 // statementsCanceled is TransactionCanceledException for a PartiQL

@@ -63,6 +63,29 @@ func TestAPIGWv1CLI(t *testing.T) {
 		"--http-method", "GET", "--status-code", "200"), &raw)
 	cliJSON(t, env.CLI(t, "apigateway", "put-integration-response", "--rest-api-id", api.ID, "--resource-id", hello.ID,
 		"--http-method", "GET", "--status-code", "200", "--response-templates", `{"application/json": "{\"hello\": \"cli\"}"}`), &raw)
+
+	// A template given as "" (the Lambda tutorial's application/json="")
+	// passes the body through, and API Gateway answers it as null.
+	cliJSON(t, env.CLI(t, "apigateway", "put-method", "--rest-api-id", api.ID, "--resource-id", hello.ID,
+		"--http-method", "POST", "--authorization-type", "NONE"), &raw)
+	cliJSON(t, env.CLI(t, "apigateway", "put-integration", "--rest-api-id", api.ID, "--resource-id", hello.ID,
+		"--http-method", "POST", "--type", "MOCK"), &raw)
+	cliJSON(t, env.CLI(t, "apigateway", "put-method-response", "--rest-api-id", api.ID, "--resource-id", hello.ID,
+		"--http-method", "POST", "--status-code", "200"), &raw)
+	for _, args := range [][]string{
+		{"put-integration-response", "--response-templates", `application/json=""`},
+		{"get-integration-response"},
+	} {
+		res := env.CLI(t, append([]string{"apigateway", args[0], "--rest-api-id", api.ID, "--resource-id", hello.ID,
+			"--http-method", "POST", "--status-code", "200"}, args[1:]...)...)
+		var ir struct {
+			ResponseTemplates map[string]*string `json:"responseTemplates"`
+		}
+		cliJSON(t, res, &ir)
+		if tmpl, ok := ir.ResponseTemplates["application/json"]; !ok || tmpl != nil {
+			t.Errorf("%s: responseTemplates %s, want application/json null", args[0], res.Stdout)
+		}
+	}
 	var deployment struct {
 		ID string `json:"id"`
 	}

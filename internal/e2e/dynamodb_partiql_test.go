@@ -445,3 +445,33 @@ func TestDynamoDBPartiQLTransaction(t *testing.T) {
 		wantDDBError(t, e.msg, tx("", e.stmts...), "ValidationException", e.msg)
 	}
 }
+
+// A write without RETURNING answers with an empty list of Items, found or
+// not, and a transaction of writes with an empty list of Responses: the
+// CLI prints them as "Items": [] after the getting-started tutorial's
+// INSERT, UPDATE and DELETE.
+func TestDynamoDBPartiQLWriteResponses(t *testing.T) {
+	t.Parallel()
+	c := pqTables(t)
+	for _, st := range []string{
+		`INSERT INTO "counters" VALUE {'pk': 'w', 'n': 1}`,
+		`UPDATE "counters" SET n = 2 WHERE pk = 'w'`,
+		`DELETE FROM "counters" WHERE pk = 'w'`,
+		`DELETE FROM "counters" WHERE pk = 'never-written'`,
+	} {
+		out, err := pqExec(c, st)
+		mustOK(t, st, err)
+		if out.Items == nil || len(out.Items) != 0 {
+			t.Errorf("%s: Items %#v, want an empty list", st, out.Items)
+		}
+	}
+	out, err := c.ExecuteTransaction(context.Background(), &dynamodb.ExecuteTransactionInput{
+		TransactStatements: []types.ParameterizedStatement{
+			{Statement: aws.String(`INSERT INTO "counters" VALUE {'pk': 'tx', 'n': 1}`)},
+			{Statement: aws.String(`DELETE FROM "counters" WHERE pk = 'gone'`)},
+		}})
+	mustOK(t, "ExecuteTransaction of writes", err)
+	if out.Responses == nil || len(out.Responses) != 0 {
+		t.Errorf("ExecuteTransaction of writes: Responses %#v, want an empty list", out.Responses)
+	}
+}

@@ -38,6 +38,15 @@ func TestEventSourceMappingMetricsAndPollerConfig(t *testing.T) {
 			t.Errorf("%s: ProvisionedPollerConfig %+v, MetricsConfig %+v", what, c, m)
 		}
 	}
+	// As Lambda answers for a queue: no LastProcessingResult, and
+	// FunctionResponseTypes listed even when empty.
+	if r := aws.ToString(created.StateTransitionReason); r != "USER_INITIATED" {
+		t.Errorf("queue mapping StateTransitionReason %q, want USER_INITIATED", r)
+	}
+	if created.LastProcessingResult != nil || created.FunctionResponseTypes == nil {
+		t.Errorf("queue mapping LastProcessingResult %q, FunctionResponseTypes %v (want absent, [])",
+			aws.ToString(created.LastProcessingResult), created.FunctionResponseTypes)
+	}
 	check("created", created.ProvisionedPollerConfig, created.MetricsConfig, 2, 20)
 	got, err := lc.GetEventSourceMapping(ctx, &lambda.GetEventSourceMappingInput{UUID: created.UUID})
 	if err != nil {

@@ -69,6 +69,13 @@ func TestDynamoDBStreamEventSourceMapping(t *testing.T) {
 	if aws.ToInt32(created.BatchSize) != 100 || aws.ToInt32(created.MaximumRecordAgeInSeconds) != -1 || created.StartingPosition != lambdatypes.EventSourcePositionLatest {
 		t.Errorf("stream mapping defaults: %+v", created)
 	}
+	if r := aws.ToString(created.StateTransitionReason); r != "User action" {
+		t.Errorf("stream mapping StateTransitionReason %q, want %q", r, "User action")
+	}
+	if aws.ToString(created.LastProcessingResult) != "No records processed" || created.FunctionResponseTypes == nil {
+		t.Errorf("stream mapping LastProcessingResult %q, FunctionResponseTypes %v (want No records processed, [])",
+			aws.ToString(created.LastProcessingResult), created.FunctionResponseTypes)
+	}
 
 	put(map[string]ddbtypes.AttributeValue{"pk": s("b"), "v": s("one")})
 	put(map[string]ddbtypes.AttributeValue{"pk": s("b"), "v": s("two")})

@@ -41,6 +41,13 @@ const (
 	noRecordsProcessed  = "No records processed"
 )
 
+// StateTransitionReason of a mapping a user created or changed: Lambda
+// words it one way for queues and another for streams.
+const (
+	userInitiated    = "USER_INITIATED"
+	userActionStream = "User action"
+)
+
 func mappingKey(uuid string) []byte { return lambdaKey("esm", uuid) }
 
 // mappings are the event source mappings and their running pollers.
@@ -136,13 +143,27 @@ func (s *Service) setResult(m *mapping, result string) {
 	s.esm.mu.Unlock()
 }
 
-// report is a mapping's configuration as the API returns it.
+// report is a mapping's configuration as the API returns it: Lambda
+// always lists FunctionResponseTypes, empty when none is set, gives
+// LastProcessingResult for streams only, and words a user's change to a
+// stream mapping "User action". A queue mapping shows
+// LastProcessingResult when a poll failed (PROBLEM: ...), so that the
+// failure can be seen.
 func (s *Service) report(m *mapping, state string) *EventSourceMappingConfiguration {
 	c := m.cfg
 	if state != "" {
 		c.State = ptr(state)
 	}
-	c.LastProcessingResult = ptr(m.result)
+	if c.FunctionResponseTypes == nil {
+		c.FunctionResponseTypes = []FunctionResponseType{}
+	}
+	queue := sourceKind(*c.EventSourceArn) == "sqs"
+	if !queue || strings.HasPrefix(m.result, "PROBLEM") {
+		c.LastProcessingResult = ptr(m.result)
+	}
+	if !queue && deref(c.StateTransitionReason) == userInitiated {
+		c.StateTransitionReason = ptr(userActionStream)
+	}
 	return &c
 }
 
@@ -236,7 +257,7 @@ func (s *Service) createEventSourceMapping(ctx context.Context, in *CreateEventS
 		MaximumRetryAttempts:      in.MaximumRetryAttempts, MaximumRecordAgeInSeconds: in.MaximumRecordAgeInSeconds,
 		BisectBatchOnFunctionError: in.BisectBatchOnFunctionError, DestinationConfig: in.DestinationConfig,
 		ParallelizationFactor: in.ParallelizationFactor, TumblingWindowInSeconds: in.TumblingWindowInSeconds,
-		LastModified: &now, StateTransitionReason: ptr("USER_INITIATED"),
+		LastModified: &now, StateTransitionReason: ptr(userInitiated),
 	}
 	c.EventSourceMappingArn = ptr("arn:aws:lambda:" + s.region + ":" + s.account + ":event-source-mapping:" + *c.UUID)
 	kind := sourceKind(*in.EventSourceArn)

@@ -74,6 +74,11 @@ type shapeDef struct {
 	// output document (S3's ListObjectsV2Output is ListBucketResult),
 	// which botocore's models leave out.
 	XMLRoot string `json:"xmlRoot"`
+	// Nullable, in an overlay only, marks a string shape whose value in a
+	// map or list can be null: it is generated as *string there, and a
+	// nil entry is written as null (API Gateway answers a template given
+	// as "" with null).
+	Nullable bool `json:"nullable"`
 	// XMLNamespace, on a structure, declares the namespace prefix its
 	// attribute members are named with.
 	XMLNamespace *xmlNamespace `json:"xmlNamespace"`
@@ -425,6 +430,9 @@ func (g *gen) goType(name string, r *ref, inStruct bool) string {
 	case "map":
 		return "map[string]" + g.goType(s.Value.Shape, s.Value, false)
 	case "string":
+		if s.Nullable {
+			ptr = "*"
+		}
 		if g.typed[name] {
 			return ptr + g.goName(name)
 		}
