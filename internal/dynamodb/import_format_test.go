@@ -33,11 +33,23 @@ func importTestTable(t testing.TB) *table {
 	return tb
 }
 
+// readCounts are what reading an object counted, with the first error
+// it reported.
+type readCounts struct {
+	importCounts
+	firstError string
+}
+
 // readAll reads one object and returns the counts and the items put.
-func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (importCounts, []attr.Item) {
-	var c importCounts
+func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (readCounts, []attr.Item) {
+	var c readCounts
+	c.onError = func(_ int64, msg string) {
+		if c.firstError == "" {
+			c.firstError = msg
+		}
+	}
 	var items []attr.Item
-	err := f.readObject(bytes.NewReader(body), tb, &c, func(it attr.Item) error {
+	err := f.readObject(bytes.NewReader(body), tb, &c.importCounts, func(it attr.Item) error {
 		items = append(items, it)
 		return nil
 	})
@@ -49,10 +61,10 @@ func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (importCount
 
 // checkCounts holds for any input: every item read is imported or an
 // error, at most one error per object, and every item put is valid.
-func checkCounts(t testing.TB, tb *table, c importCounts, items []attr.Item) {
+func checkCounts(t testing.TB, tb *table, c readCounts, items []attr.Item) {
 	t.Helper()
 	if c.processed != c.imported+c.errors || c.errors > 1 || int64(len(items)) != c.imported {
-		t.Fatalf("counts %+v with %d items", c, len(items))
+		t.Fatalf("counts %+v with %d items", c.importCounts, len(items))
 	}
 	for _, it := range items {
 		if err := checkImportItem(tb, it); err != nil {

@@ -36,6 +36,19 @@ type Buckets interface {
 	ObjectKeys(ctx context.Context, bucket, prefix string) ([]string, error)
 }
 
+// ImportLogs is the CloudWatch Logs that imports write their invalid
+// items to. Stream opens a stream for writing, creating it and its group
+// when they do not exist, as DynamoDB creates /aws-dynamodb/imports.
+type ImportLogs interface {
+	Stream(group, stream string) (LogStream, error)
+}
+
+// LogStream appends events to one log stream; Close flushes them.
+type LogStream interface {
+	Write(at time.Time, message string) error
+	Close() error
+}
+
 // tokenWindow is how long a ClientToken identifies its export or import:
 // "The client token is valid for 8 hours after the first request that
 // uses it is completed."
