@@ -103,9 +103,14 @@
 // and cancelling a job.
 //
 // Legacy (2017.11.29) global tables answer as DynamoDB does now that
-// none can be created (op_global_tables.go). Not supported yet (the
-// operation answers UnknownOperationException): contributor insights,
-// resource policies; UpdateTable's ReplicaUpdates (2019.11.21 global
+// none can be created (op_global_tables.go). Contributor insights
+// (op_contributor_insights.go) are a setting of a table and of each of its
+// global secondary indexes: UpdateContributorInsights answers ENABLING or
+// DISABLING and takes effect at once; the rules DescribeContributorInsights
+// names exist in no CloudWatch and virga gathers no top-N data;
+// ListContributorInsights lists what is enabled; ContributorInsightsMode,
+// newer than virga's model, is not supported. Not supported yet (the
+// operation answers UnknownOperationException): resource policies; UpdateTable's ReplicaUpdates (2019.11.21 global
 // tables) are refused. Of backups: AWS Backup's (AWS_BACKUP) backups,
 // cross-Region restores, and the restore of a deleted table to a point
 // in time other than its deletion.
