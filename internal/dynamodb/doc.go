@@ -103,7 +103,9 @@
 // and cancelling a job.
 //
 // Legacy (2017.11.29) global tables answer as DynamoDB does now that
-// none can be created (op_global_tables.go). Contributor insights
+// none can be created (op_global_tables.go); DescribeTableReplicaAutoScaling
+// lists no replicas, as for a DynamoDB table without any, and
+// UpdateTableReplicaAutoScaling is not supported. Contributor insights
 // (op_contributor_insights.go) are a setting of a table and of each of its
 // global secondary indexes: UpdateContributorInsights answers ENABLING or
 // DISABLING and takes effect at once; the rules DescribeContributorInsights

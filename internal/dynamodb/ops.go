@@ -25,6 +25,7 @@ func (s *Service) operations() []awsproto.Operation {
 		{Name: "DescribeKinesisStreamingDestination", Handler: awsproto.Handle(s.describeKinesisStreamingDestination)},
 		{Name: "DescribeLimits", Handler: awsproto.Handle(s.describeLimits)},
 		{Name: "DescribeTable", Handler: awsproto.Handle(s.describeTable)},
+		{Name: "DescribeTableReplicaAutoScaling", Handler: awsproto.Handle(s.describeTableReplicaAutoScaling)},
 		{Name: "DescribeTimeToLive", Handler: awsproto.Handle(s.describeTimeToLive)},
 		{Name: "DisableKinesisStreamingDestination", Handler: awsproto.Handle(s.disableKinesisStreamingDestination)},
 		{Name: "EnableKinesisStreamingDestination", Handler: awsproto.Handle(s.enableKinesisStreamingDestination)},

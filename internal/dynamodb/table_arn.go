@@ -79,3 +79,9 @@ func (in *ListContributorInsightsInput) Prevalidate() error {
 	in.TableName = tableNameOf(in.TableName)
 	return nil
 }
+
+// Prevalidate takes a table ARN as TableName.
+func (in *DescribeTableReplicaAutoScalingInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return nil
+}
