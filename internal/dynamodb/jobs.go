@@ -86,7 +86,7 @@ func jobTokenKey(kind, token string) []byte {
 // jobID is the last part of an export's or import's ARN: the start time
 // in milliseconds, 14 digits, and 8 random hex digits.
 func (s *Service) jobID(now time.Time) string {
-	return fmt.Sprintf("%014d-%s", now.UnixMilli(), s.ids.Hex(8))
+	return fmt.Sprintf("%014d-%s", now.UnixMilli(), s.ids.Hex(4))
 }
 
 // saveJob stores a job's record, and its token when it has one.

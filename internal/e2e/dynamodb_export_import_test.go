@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -448,6 +449,9 @@ func TestDynamoDBImportFormats(t *testing.T) {
 	// Each invalid item is an event of the import's error stream, which
 	// names its object and its index there.
 	arn := aws.ToString(d.ImportArn)
+	if !regexp.MustCompile(`/import/\d{14}-[0-9a-f]{8}$`).MatchString(arn) {
+		t.Errorf("ImportArn %s does not end in DynamoDB's import id", arn)
+	}
 	events := importErrorEvents(t, env, arn[strings.LastIndex(arn, "/")+1:]+"/error")
 	want := []string{"bad/2.json 0 Expected 'Item' top level container", "bad/3.json 1 One or more parameter values were invalid: Type mismatch",
 		"bad/4.json 0 Unexpected token"}
