@@ -7,6 +7,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -20,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 )
 
 // canonItem renders an item with its sets sorted, so that two tables'
@@ -503,6 +505,22 @@ func TestDynamoDBImportFormats(t *testing.T) {
 		InputFormat: types.InputFormatDynamodbJson, TableCreationParameters: params("opts"),
 		InputFormatOptions: &types.InputFormatOptions{Csv: &types.CsvOptions{Delimiter: aws.String(",")}}})
 	wantDDBErrorContains(t, "CSV options for JSON", err, "ValidationException", "InputFormatOptions")
+	// ImportTable checks its TableCreationParameters as CreateTable checks
+	// a table, its indexes included.
+	badGSI := params("badgsi")
+	badGSI.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("byX"),
+		KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("x"), KeyType: types.KeyTypeHash}},
+		Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}
+	_, createErr := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: badGSI.TableName, BillingMode: badGSI.BillingMode,
+		AttributeDefinitions: badGSI.AttributeDefinitions, KeySchema: badGSI.KeySchema, GlobalSecondaryIndexes: badGSI.GlobalSecondaryIndexes})
+	_, err = c.ImportTable(ctx, &dynamodb.ImportTableInput{S3BucketSource: &types.S3BucketSource{S3Bucket: aws.String("src")},
+		InputFormat: types.InputFormatDynamodbJson, TableCreationParameters: badGSI})
+	var refused smithy.APIError
+	if !errors.As(createErr, &refused) {
+		t.Fatalf("CreateTable with an undefined index key: %v", createErr)
+	}
+	wantDDBError(t, "ImportTable with an undefined index key", err, refused.ErrorCode(), refused.ErrorMessage())
+
 	_, err = c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/empty/import/01658528578619-c4d4e311")})
 	wantDDBErrorContains(t, "DescribeImport of no import", err, "ImportNotFoundException", "Import not found")
 	_, err = c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/x/import/01658528578619-c4d4e311")})
