@@ -214,12 +214,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// tables' changes to it, and Lambda, whose event source mappings
 	// read it.
 	streams := kinesis.New(kinesis.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region, Keys: keys})
-	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
-		Kinesis: streams, Buckets: objects{a}})
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	// SQS's metrics go to CloudWatch, made below (before SQS runs).
 	queueStats := &queueMetrics{log: o.Logger}
 	queues, err := sqs.New(sqs.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region, Metrics: queueStats})
@@ -241,6 +235,14 @@ func New(cfg config.Config, o Options) (*App, error) {
 	queueStats.cw = cw
 	cwl, err := logs.New(logs.Deps{Store: db, Clock: o.Clock, Account: cfg.AccountID, Region: cfg.Region,
 		Destinations: subscriptionTargets{route}, Metrics: filterMetrics{serviceStats}})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	// DynamoDB is made after CloudWatch Logs, where its imports log
+	// their invalid items.
+	ddb, err := dynamodb.New(dynamodb.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region,
+		Kinesis: streams, Buckets: objects{a}, ImportLogs: importLogs{cwl.Sink()}})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -1127,6 +1129,17 @@ type logSink struct{ s *logs.Sink }
 
 func (l logSink) Stream(group, stream string) (functions.LogStream, error) {
 	return l.s.Stream(group, stream)
+}
+
+// importLogs adapts CloudWatch Logs' writer to DynamoDB's imports.
+type importLogs struct{ s *logs.Sink }
+
+func (l importLogs) Stream(group, stream string) (dynamodb.LogStream, error) {
+	w, err := l.s.Stream(group, stream)
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
 }
 
 // accessLogSink writes API Gateway's access logs to CloudWatch Logs,

@@ -90,19 +90,29 @@
 // the prefix in key order (import_format.go: DYNAMODB_JSON or CSV; GZIP,
 // ZSTD or none) and publishes the table when they are read, the way a
 // restore does (table_fill.go). As on DynamoDB, the first invalid line of
-// an object abandons the rest of it and counts one error; an import with
-// errors is FAILED (ItemValidationError) and keeps its table; a ClientToken
-// conflicts only with another table name; the counters stay zero until
-// the job ends. Not supported: the ION format (ValidationException),
-// INCREMENTAL_EXPORT (validated, then ValidationException), the
-// CloudWatch log group of an import's errors, S3 encryption settings
-// (recorded and described, not applied), S3BucketOwner checks, and
-// cancelling a job.
+// an object abandons the rest of it and counts one error, which is an
+// event of the stream IMPORT-ID/error in the log group
+// /aws-dynamodb/imports (Deps.ImportLogs; its itemS3Pointer names the
+// object and the item's index in it); an import with errors is FAILED
+// (ItemValidationError) and keeps its table; a ClientToken conflicts only
+// with another table name; the counters stay zero until the job ends.
+// Not supported: the ION format (ValidationException: virga has no Ion
+// reader), INCREMENTAL_EXPORT (validated, then ValidationException),
+// logging a missing bucket's failure to the log group, S3 encryption
+// settings (recorded and described, not applied), S3BucketOwner checks,
+// and cancelling a job.
 //
 // Legacy (2017.11.29) global tables answer as DynamoDB does now that
-// none can be created (op_global_tables.go). Not supported yet (the
-// operation answers UnknownOperationException): contributor insights,
-// resource policies; UpdateTable's ReplicaUpdates (2019.11.21 global
+// none can be created (op_global_tables.go); DescribeTableReplicaAutoScaling
+// lists no replicas, as for a DynamoDB table without any, and
+// UpdateTableReplicaAutoScaling is not supported. Contributor insights
+// (op_contributor_insights.go) are a setting of a table and of each of its
+// global secondary indexes: UpdateContributorInsights answers ENABLING or
+// DISABLING and takes effect at once; the rules DescribeContributorInsights
+// names exist in no CloudWatch and virga gathers no top-N data;
+// ListContributorInsights lists what is enabled; ContributorInsightsMode,
+// newer than virga's model, is not supported. Not supported yet (the
+// operation answers UnknownOperationException): resource policies; UpdateTable's ReplicaUpdates (2019.11.21 global
 // tables) are refused. Of backups: AWS Backup's (AWS_BACKUP) backups,
 // cross-Region restores, and the restore of a deleted table to a point
 // in time other than its deletion.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/virga/virga/internal/awsproto/apierr"
 	"github.com/virga/virga/internal/awsproto/jsoncodec"
 	"github.com/virga/virga/internal/dynamodb/attr"
 )
@@ -28,7 +29,9 @@ import (
 //
 // Every item must be valid for the table (its keys, index keys, names and
 // size). The first line or record that is not abandons the rest of its
-// object: it is one error, and the items before it stay imported.
+// object: it is one error, and the items before it stay imported. Each
+// error is told to importCounts.onError with the item's index in its
+// object, which runImport logs as DynamoDB does.
 
 // maxImportLine bounds one line (or CSV record) of a source object. An
 // item is at most 400 KB; its JSON, with base64 binaries and type tags,
@@ -42,8 +45,10 @@ type importCounts struct {
 	processed, imported, errors int64
 	// bytes is the objects' size after decompression.
 	bytes int64
-	// firstError describes the first invalid item.
-	firstError string
+	// onError, when set, is told of each invalid item: its index in its
+	// object (the items before it, valid or not, counted from 0) and
+	// why it is invalid.
+	onError func(itemIndex int64, message string)
 }
 
 // importFormat is how ImportTable reads its objects.
@@ -86,16 +91,23 @@ func (c countingReader) Read(p []byte) (int, error) {
 // object that cannot be decompressed or read is one error, like an
 // invalid item.
 func (f *importFormat) readObject(r io.Reader, t *table, c *importCounts, put func(attr.Item) error) error {
-	fail := func(msg string) {
+	var index int64 // the items of this object read so far
+	fail := func(err error) {
 		c.processed++
 		c.errors++
-		if c.firstError == "" {
-			c.firstError = msg
+		if c.onError == nil {
+			return
 		}
+		// An item's error is logged as its message, without its code.
+		msg := err.Error()
+		if e := apierr.As(err); e != nil && e.Message != "" {
+			msg = e.Message
+		}
+		c.onError(index, msg)
 	}
 	dr, err := f.decompress(r)
 	if err != nil {
-		fail("The source object could not be decompressed: " + err.Error())
+		fail(fmt.Errorf("The source object could not be decompressed: %v", err))
 		return nil
 	}
 	defer dr.Close()
@@ -109,17 +121,18 @@ func (f *importFormat) readObject(r io.Reader, t *table, c *importCounts, put fu
 	for {
 		item, ok, err := next()
 		if err != nil {
-			fail(err.Error())
+			fail(err)
 			return nil
 		}
 		if !ok {
 			return nil
 		}
 		if err := checkImportItem(t, item); err != nil {
-			fail(err.Error())
+			fail(err)
 			return nil
 		}
 		c.processed++
+		index++
 		if err := put(item); err != nil {
 			return err
 		}
@@ -205,7 +218,7 @@ func parseJSONLine(line []byte) (attr.Item, error) {
 		return nil, fmt.Errorf("Unexpected token in the source data: %v", err)
 	}
 	if l.Item == nil {
-		return nil, errors.New("The line has no Item")
+		return nil, errors.New("Expected 'Item' top level container")
 	}
 	item, err := itemFromWire(l.Item)
 	if err != nil {

@@ -3,6 +3,7 @@ package dynamodb
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -33,11 +34,29 @@ func importTestTable(t testing.TB) *table {
 	return tb
 }
 
+// readCounts are what reading an object counted, with the first error
+// it reported.
+type readCounts struct {
+	importCounts
+	firstError string
+	// reported is how many errors were reported, and badIndex whether
+	// one was reported at an index past the items read before it.
+	reported int64
+	badIndex bool
+}
+
 // readAll reads one object and returns the counts and the items put.
-func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (importCounts, []attr.Item) {
-	var c importCounts
+func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (readCounts, []attr.Item) {
+	var c readCounts
+	c.onError = func(index int64, msg string) {
+		if c.firstError == "" {
+			c.firstError = msg
+		}
+		c.reported++
+		c.badIndex = c.badIndex || index < 0 || index >= c.processed
+	}
 	var items []attr.Item
-	err := f.readObject(bytes.NewReader(body), tb, &c, func(it attr.Item) error {
+	err := f.readObject(bytes.NewReader(body), tb, &c.importCounts, func(it attr.Item) error {
 		items = append(items, it)
 		return nil
 	})
@@ -49,10 +68,13 @@ func readAll(t testing.TB, f *importFormat, tb *table, body []byte) (importCount
 
 // checkCounts holds for any input: every item read is imported or an
 // error, at most one error per object, and every item put is valid.
-func checkCounts(t testing.TB, tb *table, c importCounts, items []attr.Item) {
+func checkCounts(t testing.TB, tb *table, c readCounts, items []attr.Item) {
 	t.Helper()
 	if c.processed != c.imported+c.errors || c.errors > 1 || int64(len(items)) != c.imported {
-		t.Fatalf("counts %+v with %d items", c, len(items))
+		t.Fatalf("counts %+v with %d items", c.importCounts, len(items))
+	}
+	if c.reported != c.errors || c.badIndex {
+		t.Fatalf("%d errors reported for %d counted (an index out of range: %v)", c.reported, c.errors, c.badIndex)
 	}
 	for _, it := range items {
 		if err := checkImportItem(tb, it); err != nil {
@@ -267,4 +289,21 @@ func FuzzImportCSV(f *testing.F) {
 		c, items := readAll(t, format, tb, body)
 		checkCounts(t, tb, c, items)
 	})
+}
+
+// TestImportErrorIndex: an invalid item is reported with its index among
+// its object's items, blank lines not counted.
+func TestImportErrorIndex(t *testing.T) {
+	tb := importTestTable(t)
+	var got []string
+	c := importCounts{onError: func(index int64, msg string) { got = append(got, fmt.Sprintf("%d %s", index, msg)) }}
+	body := `{"Item":{"p":{"S":"a"},"c":{"N":"1"}}}` + "\n\n" + `{"Item":{"p":{"S":"b"},"c":{"N":"2"}}}` + "\n" +
+		`{"Item":{"p":{"S":"c"}}}` + "\n" + `{"Item":{"p":{"S":"d"},"c":{"N":"4"}}}` + "\n"
+	f := &importFormat{format: "DYNAMODB_JSON", compression: "NONE"}
+	if err := f.readObject(strings.NewReader(body), tb, &c, func(attr.Item) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != "2 One or more parameter values were invalid: Missing the key c in the item" {
+		t.Errorf("errors reported: %q", got)
+	}
 }

@@ -36,6 +36,19 @@ type Buckets interface {
 	ObjectKeys(ctx context.Context, bucket, prefix string) ([]string, error)
 }
 
+// ImportLogs is the CloudWatch Logs that imports write their invalid
+// items to. Stream opens a stream for writing, creating it and its group
+// when they do not exist, as DynamoDB creates /aws-dynamodb/imports.
+type ImportLogs interface {
+	Stream(group, stream string) (LogStream, error)
+}
+
+// LogStream appends events to one log stream; Close flushes them.
+type LogStream interface {
+	Write(at time.Time, message string) error
+	Close() error
+}
+
 // tokenWindow is how long a ClientToken identifies its export or import:
 // "The client token is valid for 8 hours after the first request that
 // uses it is completed."
@@ -73,7 +86,7 @@ func jobTokenKey(kind, token string) []byte {
 // jobID is the last part of an export's or import's ARN: the start time
 // in milliseconds, 14 digits, and 8 random hex digits.
 func (s *Service) jobID(now time.Time) string {
-	return fmt.Sprintf("%014d-%s", now.UnixMilli(), s.ids.Hex(8))
+	return fmt.Sprintf("%014d-%s", now.UnixMilli(), s.ids.Hex(4))
 }
 
 // saveJob stores a job's record, and its token when it has one.

@@ -6,7 +6,10 @@ import "context"
 // created on DynamoDB, so none exist: CreateGlobalTable is refused, the
 // operations on one name a global table that does not exist, and
 // ListGlobalTables lists none. Version 2019.11.21 global tables (replicas
-// added by UpdateTable's ReplicaUpdates) are not supported yet.
+// added by UpdateTable's ReplicaUpdates) are not supported yet: a table
+// has no replicas, so DescribeTableReplicaAutoScaling lists none, as
+// DynamoDB does for a table without replicas, and
+// UpdateTableReplicaAutoScaling is not supported.
 
 // errLegacyGlobalTables is CreateGlobalTable's refusal.
 var errLegacyGlobalTables = ErrValidation.WithMessage("DynamoDB global tables version 2017.11.29 is not supported. " +
@@ -39,4 +42,13 @@ func (s *Service) updateGlobalTableSettings(ctx context.Context, in *UpdateGloba
 
 func (s *Service) listGlobalTables(ctx context.Context, in *ListGlobalTablesInput) (*ListGlobalTablesOutput, error) {
 	return &ListGlobalTablesOutput{GlobalTables: []GlobalTable{}}, nil
+}
+
+func (s *Service) describeTableReplicaAutoScaling(ctx context.Context, in *DescribeTableReplicaAutoScalingInput) (*DescribeTableReplicaAutoScalingOutput, error) {
+	t, err := s.table(*in.TableName)
+	if err != nil {
+		return nil, err
+	}
+	return &DescribeTableReplicaAutoScalingOutput{TableAutoScalingDescription: &TableAutoScalingDescription{
+		TableName: ptr(t.Name), TableStatus: ptr(TableStatus(t.Status)), Replicas: []ReplicaAutoScalingDescription{}}}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/dynamodb/attr"
@@ -28,8 +29,74 @@ type importRecord struct {
 }
 
 // failureItemValidation is the FailureCode of an import that skipped
-// items it could not import.
-const failureItemValidation = "ItemValidationError"
+// items it could not import, and failureItemValidationMessage its
+// FailureMessage.
+const (
+	failureItemValidation        = "ItemValidationError"
+	failureItemValidationMessage = "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details."
+)
+
+// importLogGroup is the CloudWatch Logs group of every import's errors:
+// "The log group name is /aws-dynamodb/imports. The error log stream
+// name is import-id/error."
+const importLogGroup = "/aws-dynamodb/imports"
+
+// importLogGroupARN is the CloudWatchLogGroupArn of every import.
+func (s *Service) importLogGroupARN() string {
+	return "arn:aws:logs:" + s.region + ":" + s.account + ":log-group:" + importLogGroup + ":*"
+}
+
+// importErrorEvent is the message of one invalid item in an import's
+// error log stream.
+type importErrorEvent struct {
+	ItemS3Pointer importItemPointer `json:"itemS3Pointer"`
+	ImportArn     string            `json:"importArn"`
+	ErrorMessages []string          `json:"errorMessages"`
+}
+
+// importItemPointer is where an invalid item is: its object, and its
+// index among the object's items.
+type importItemPointer struct {
+	Bucket    string `json:"bucket"`
+	Key       string `json:"key"`
+	ItemIndex int64  `json:"itemIndex"`
+}
+
+// importErrorLog writes an import's invalid items to its error stream,
+// opened at the first. A stream that cannot be opened or written loses
+// the events, not the import.
+type importErrorLog struct {
+	logs   ImportLogs
+	arn    string
+	stream LogStream
+	failed bool
+}
+
+func (l *importErrorLog) write(at time.Time, bucket, key string, index int64, msg string) {
+	if l.logs == nil || l.failed {
+		return
+	}
+	if l.stream == nil {
+		id := l.arn[strings.LastIndexByte(l.arn, '/')+1:]
+		st, err := l.logs.Stream(importLogGroup, id+"/error")
+		if err != nil {
+			l.failed = true
+			return
+		}
+		l.stream = st
+	}
+	ev, _ := json.Marshal(importErrorEvent{ItemS3Pointer: importItemPointer{Bucket: bucket, Key: key, ItemIndex: index},
+		ImportArn: l.arn, ErrorMessages: []string{msg}})
+	if l.stream.Write(at, string(ev)) != nil {
+		l.failed = true
+	}
+}
+
+func (l *importErrorLog) close() {
+	if l.stream != nil {
+		l.stream.Close()
+	}
+}
 
 func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*ImportTableOutput, error) {
 	if s.buckets == nil {
@@ -73,7 +140,7 @@ func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*Impor
 		if prev.TableName != name {
 			return nil, ErrImportConflict.WithMessage("Duplicate request detected with conflicting parameters")
 		}
-		return &ImportTableOutput{ImportTableDescription: importDescription(prev)}, nil
+		return &ImportTableOutput{ImportTableDescription: s.importDescription(prev)}, nil
 	}
 	f, err := s.reserveTable(t, "")
 	if errors.Is(err, errTargetExists) || errors.Is(err, errTargetBusy) {
@@ -89,7 +156,7 @@ func (s *Service) importTable(ctx context.Context, in *ImportTableInput) (*Impor
 		In: *in, TableName: name,
 	}
 	// The response is rendered before the job starts changing rec.
-	out := &ImportTableOutput{ImportTableDescription: importDescription(rec)}
+	out := &ImportTableOutput{ImportTableDescription: s.importDescription(rec)}
 	if err := s.startJob(jobImport, rec.ARN, rec.ClientToken, rec, func() { s.runImport(rec, f) }); err != nil {
 		s.dropFill(f)
 		s.releaseTable(f)
@@ -131,6 +198,7 @@ func (s *Service) runImport(rec *importRecord, f *tableFill) {
 		format.header = o.Csv.HeaderList
 	}
 	var c importCounts
+	errLog := &importErrorLog{logs: s.importLogs, arn: rec.ARN}
 	err := s.fillTable(f, func(put func(attr.Item) error) error {
 		objects, err := s.buckets.ObjectKeys(ctx, *src.S3Bucket, deref(src.S3KeyPrefix))
 		if err != nil {
@@ -141,6 +209,9 @@ func (s *Service) runImport(rec *importRecord, f *tableFill) {
 			if err != nil {
 				return err
 			}
+			c.onError = func(index int64, msg string) {
+				errLog.write(s.clock.Now(), *src.S3Bucket, key, index, msg)
+			}
 			err = format.readObject(body, f.t, &c, put)
 			body.Close()
 			if err != nil {
@@ -149,6 +220,9 @@ func (s *Service) runImport(rec *importRecord, f *tableFill) {
 		}
 		return nil
 	})
+	// The events are flushed before the import ends, so a client that
+	// sees it end finds them.
+	errLog.close()
 	if err == nil {
 		err = s.publishTable(f)
 	}
@@ -160,7 +234,7 @@ func (s *Service) runImport(rec *importRecord, f *tableFill) {
 		rec.fail(now, code, msg)
 		rec.Processed, rec.Imported, rec.Errors, rec.Bytes = 0, 0, 0, 0
 	case c.errors > 0:
-		rec.fail(now, failureItemValidation, "Some of the items failed validation checks and were not imported. The first: "+c.firstError)
+		rec.fail(now, failureItemValidation, failureItemValidationMessage)
 	default:
 		rec.Status, rec.End = jobCompleted, now
 	}
@@ -169,8 +243,8 @@ func (s *Service) runImport(rec *importRecord, f *tableFill) {
 
 // importDescription renders an import for the wire. The counters are
 // the import's outcome: DynamoDB reports them as zero until it ends.
-func importDescription(rec *importRecord) *ImportTableDescription {
-	d := &ImportTableDescription{
+func (s *Service) importDescription(rec *importRecord) *ImportTableDescription {
+	d := &ImportTableDescription{CloudWatchLogGroupArn: ptr(s.importLogGroupARN()),
 		ImportArn: ptr(rec.ARN), ImportStatus: ptr(ImportStatus(rec.Status)), TableArn: ptr(rec.TableARN),
 		TableId: ptr(rec.TableID), ClientToken: ptr(rec.ClientToken), S3BucketSource: rec.In.S3BucketSource,
 		InputFormat: rec.In.InputFormat, InputFormatOptions: rec.In.InputFormatOptions,
@@ -203,7 +277,7 @@ func (s *Service) describeImport(ctx context.Context, in *DescribeImportInput) (
 	if !found {
 		return nil, ErrImportNotFound.Withf("Import not found: %s", arn)
 	}
-	return &DescribeImportOutput{ImportTableDescription: importDescription(&rec)}, nil
+	return &DescribeImportOutput{ImportTableDescription: s.importDescription(&rec)}, nil
 }
 
 // defaultListImports is ListImports' page size unless PageSize says.
@@ -227,10 +301,10 @@ func (s *Service) listImports(ctx context.Context, in *ListImportsInput) (*ListI
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return nil, err
 		}
-		d := importDescription(&rec)
+		d := s.importDescription(&rec)
 		out.ImportSummaryList = append(out.ImportSummaryList, ImportSummary{ImportArn: d.ImportArn,
 			ImportStatus: d.ImportStatus, TableArn: d.TableArn, S3BucketSource: d.S3BucketSource,
-			InputFormat: d.InputFormat, StartTime: d.StartTime, EndTime: d.EndTime})
+			InputFormat: d.InputFormat, StartTime: d.StartTime, EndTime: d.EndTime, CloudWatchLogGroupArn: d.CloudWatchLogGroupArn})
 	}
 	return out, nil
 }

@@ -55,6 +55,8 @@ type Service struct {
 	// are the exports and imports running (Run waits for them).
 	buckets Buckets
 	jobs    background.Group
+	// importLogs receives imports' invalid items (op_imports.go).
+	importLogs ImportLogs
 }
 
 // Deps are what DynamoDB needs.
@@ -71,20 +73,24 @@ type Deps struct {
 	// Buckets is the S3 that ExportTableToPointInTime writes to and
 	// ImportTable reads from; without it both are refused.
 	Buckets Buckets
+	// ImportLogs is the CloudWatch Logs that ImportTable writes its
+	// invalid items to; without it they are only counted.
+	ImportLogs ImportLogs
 }
 
 // New returns DynamoDB over the store, with the tables it already holds.
 func New(d Deps) (*Service, error) {
 	s := &Service{
 		store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
-		tables:    map[string]*table{},
-		streams:   map[uint64]*streamState{},
-		dropped:   map[uint64]*table{},
-		restoring: map[string]bool{},
-		lockSeed:  maphash.MakeSeed(),
-		kinesis:   d.Kinesis,
-		kdsWake:   make(chan struct{}, 1),
-		buckets:   d.Buckets,
+		tables:     map[string]*table{},
+		streams:    map[uint64]*streamState{},
+		dropped:    map[uint64]*table{},
+		restoring:  map[string]bool{},
+		lockSeed:   maphash.MakeSeed(),
+		kinesis:    d.Kinesis,
+		kdsWake:    make(chan struct{}, 1),
+		buckets:    d.Buckets,
+		importLogs: d.ImportLogs,
 	}
 	prefix := tablesPrefix()
 	it, err := s.store.NewIter(prefix, keys.PrefixEnd(prefix))

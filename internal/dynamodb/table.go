@@ -65,6 +65,9 @@ type table struct {
 	// Kinesis are the table's Kinesis streaming destinations, active or
 	// disabled.
 	Kinesis []kinesisDest `json:"kinesis,omitempty"`
+	// Insights are the table's and its indexes' contributor insights
+	// (op_contributor_insights.go).
+	Insights []insightsConfig `json:"insights,omitempty"`
 }
 
 type attrDef struct {
@@ -231,6 +234,7 @@ func (t *table) clone() *table {
 	c.Tags = append([]tagPair(nil), t.Tags...)
 	c.PastStreams = append([]streamConfig(nil), t.PastStreams...)
 	c.Kinesis = append([]kinesisDest(nil), t.Kinesis...)
+	c.Insights = append([]insightsConfig(nil), t.Insights...)
 	return &c
 }
 

@@ -61,3 +61,27 @@ func (in *UpdateContinuousBackupsInput) Prevalidate() error {
 	in.TableName = tableNameOf(in.TableName)
 	return nil
 }
+
+// Prevalidate takes a table ARN as TableName.
+func (in *DescribeContributorInsightsInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return nil
+}
+
+// Prevalidate takes a table ARN as TableName.
+func (in *UpdateContributorInsightsInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return nil
+}
+
+// Prevalidate takes a table ARN as TableName.
+func (in *ListContributorInsightsInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return nil
+}
+
+// Prevalidate takes a table ARN as TableName.
+func (in *DescribeTableReplicaAutoScalingInput) Prevalidate() error {
+	in.TableName = tableNameOf(in.TableName)
+	return nil
+}

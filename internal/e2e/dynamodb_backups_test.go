@@ -11,8 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
-	"github.com/virga/virga/internal/config"
 )
 
 // createIndexedTable makes a table with a range key, a GSI on g and an
@@ -234,8 +232,7 @@ func TestDynamoDBBackups(t *testing.T) {
 // CreateBackup returns.
 func TestDynamoDBBackupSurvivesRestart(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	onDisk := WithConfig(func(cfg *config.Config) { cfg.DataDir, cfg.InMemory = dir, false })
+	onDisk := onDisk(t)
 	env := Start(t, onDisk)
 	c := ddbClient(env)
 	ctx := context.Background()

@@ -1,8 +1,9 @@
 package e2e
 
 // The legacy (2017.11.29) global table operations, as DynamoDB answers
-// them now that no such global table can be created, and UpdateTable's
-// refusal to add a replica in the table's own region.
+// them now that no such global table can be created, the replica auto
+// scaling of a table without replicas, and UpdateTable's refusal to add a
+// replica in the table's own region.
 
 import (
 	"context"
@@ -45,6 +46,16 @@ func TestDynamoDBConformanceLegacyGlobalTables(t *testing.T) {
 	if len(list.GlobalTables) != 0 {
 		t.Errorf("ListGlobalTables = %+v, want none", list.GlobalTables)
 	}
+
+	// A table without replicas has no replicas' auto scaling.
+	ras, err := c.DescribeTableReplicaAutoScaling(ctx, &dynamodb.DescribeTableReplicaAutoScalingInput{TableName: aws.String("regional")})
+	mustOK(t, "DescribeTableReplicaAutoScaling", err)
+	if d := ras.TableAutoScalingDescription; d == nil || aws.ToString(d.TableName) != "regional" || d.TableStatus != types.TableStatusActive ||
+		d.Replicas == nil || len(d.Replicas) != 0 {
+		t.Errorf("DescribeTableReplicaAutoScaling = %+v", ras.TableAutoScalingDescription)
+	}
+	_, err = c.DescribeTableReplicaAutoScaling(ctx, &dynamodb.DescribeTableReplicaAutoScalingInput{TableName: aws.String("nowhere")})
+	wantDDBError(t, "DescribeTableReplicaAutoScaling of no table", err, "ResourceNotFoundException", "Requested resource not found: Table: nowhere not found")
 
 	_, err = c.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 		TableName: aws.String("regional"), ReplicaUpdates: []types.ReplicationGroupUpdate{{Create: &types.CreateReplicationGroupMemberAction{RegionName: aws.String("us-east-1")}}},

@@ -7,17 +7,21 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go"
 )
 
 // canonItem renders an item with its sets sorted, so that two tables'
@@ -428,17 +432,56 @@ func TestDynamoDBImportFormats(t *testing.T) {
 
 	put("bad/1.json", `{"Item":{"p":{"S":"good"},"c":{"N":"1"}}}`+"\n\n   \n"+`{"Item":{"p":{"S":"good"},"c":{"N":"2"}}}`+"\n")
 	put("bad/2.json", `{"NotAnItem":{}}`+"\n"+`{"Item":{"p":{"S":"never read"},"c":{"N":"3"}}}`+"\n")
-	put("bad/3.json", `{"Item":{"p":{"S":"x"},"c":{"S":"1"}}}`+"\n")
+	put("bad/3.json", `{"Item":{"p":{"S":"ok"},"c":{"N":"9"}}}`+"\n"+`{"Item":{"p":{"S":"x"},"c":{"S":"1"}}}`+"\n")
 	put("bad/4.json", `{"Item": `)
 	put("bad/5.json", "")
 	d = run(&dynamodb.ImportTableInput{S3BucketSource: &types.S3BucketSource{S3Bucket: aws.String("src"), S3KeyPrefix: aws.String("bad/")},
 		InputFormat: types.InputFormatDynamodbJson, TableCreationParameters: params("partial")})
 	if d.ImportStatus != types.ImportStatusFailed || aws.ToString(d.FailureCode) != "ItemValidationError" ||
-		d.ImportedItemCount != 2 || d.ErrorCount != 3 || d.ProcessedItemCount != 5 {
+		aws.ToString(d.FailureMessage) != "Some of the items failed validation checks and were not imported. Please check CloudWatch error logs for more details." ||
+		d.ImportedItemCount != 3 || d.ErrorCount != 3 || d.ProcessedItemCount != 6 {
 		t.Errorf("import with invalid items = %+v", d)
 	}
-	if n := len(tableItems(t, c, "partial")); n != 2 {
-		t.Errorf("the partial import's table holds %d items, want 2", n)
+	if got := aws.ToString(d.CloudWatchLogGroupArn); got != "arn:aws:logs:us-east-1:000000000000:log-group:/aws-dynamodb/imports:*" {
+		t.Errorf("CloudWatchLogGroupArn = %q", got)
+	}
+	if n := len(tableItems(t, c, "partial")); n != 3 {
+		t.Errorf("the partial import's table holds %d items, want 3", n)
+	}
+	// Each invalid item is an event of the import's error stream, which
+	// names its object and its index there.
+	arn := aws.ToString(d.ImportArn)
+	if !regexp.MustCompile(`/import/\d{14}-[0-9a-f]{8}$`).MatchString(arn) {
+		t.Errorf("ImportArn %s does not end in DynamoDB's import id", arn)
+	}
+	events := importErrorEvents(t, env, arn[strings.LastIndex(arn, "/")+1:]+"/error")
+	want := []string{"bad/2.json 0 Expected 'Item' top level container", "bad/3.json 1 One or more parameter values were invalid: Type mismatch",
+		"bad/4.json 0 Unexpected token"}
+	if len(events) != len(want) {
+		t.Fatalf("error events = %+v, want %d", events, len(want))
+	}
+	for i, ev := range events {
+		got := fmt.Sprintf("%s %d %s", ev.ItemS3Pointer.Key, ev.ItemS3Pointer.ItemIndex, strings.Join(ev.ErrorMessages, ";"))
+		if !strings.HasPrefix(got, want[i]) || ev.ItemS3Pointer.Bucket != "src" || ev.ImportArn != arn {
+			t.Errorf("error event %d = %+v, want %q", i, ev, want[i])
+		}
+	}
+
+	// CSV in GZIP, with a record that lacks the key.
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("p,c,note\nx,1,a\n,2,b\ny,3,c\n"))
+	zw.Close()
+	put("gz/a.csv.gz", gz.String())
+	d = run(&dynamodb.ImportTableInput{S3BucketSource: &types.S3BucketSource{S3Bucket: aws.String("src"), S3KeyPrefix: aws.String("gz/")},
+		InputFormat: types.InputFormatCsv, InputCompressionType: types.InputCompressionTypeGzip, TableCreationParameters: params("fromgz")})
+	if d.ImportStatus != types.ImportStatusFailed || d.ImportedItemCount != 1 || d.ErrorCount != 1 || d.ProcessedItemCount != 2 {
+		t.Errorf("gzipped CSV import with a record without its key = %+v", d)
+	}
+	arn = aws.ToString(d.ImportArn)
+	if ev := importErrorEvents(t, env, arn[strings.LastIndex(arn, "/")+1:]+"/error"); len(ev) != 1 || ev[0].ItemS3Pointer.ItemIndex != 1 ||
+		len(ev[0].ErrorMessages) != 1 || ev[0].ErrorMessages[0] != "One or more parameter values were invalid: Missing the key p in the item" {
+		t.Errorf("gzipped CSV's error events = %+v", ev)
 	}
 
 	d = run(&dynamodb.ImportTableInput{S3BucketSource: &types.S3BucketSource{S3Bucket: aws.String("nobucket")},
@@ -462,6 +505,22 @@ func TestDynamoDBImportFormats(t *testing.T) {
 		InputFormat: types.InputFormatDynamodbJson, TableCreationParameters: params("opts"),
 		InputFormatOptions: &types.InputFormatOptions{Csv: &types.CsvOptions{Delimiter: aws.String(",")}}})
 	wantDDBErrorContains(t, "CSV options for JSON", err, "ValidationException", "InputFormatOptions")
+	// ImportTable checks its TableCreationParameters as CreateTable checks
+	// a table, its indexes included.
+	badGSI := params("badgsi")
+	badGSI.GlobalSecondaryIndexes = []types.GlobalSecondaryIndex{{IndexName: aws.String("byX"),
+		KeySchema:  []types.KeySchemaElement{{AttributeName: aws.String("x"), KeyType: types.KeyTypeHash}},
+		Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll}}}
+	_, createErr := c.CreateTable(ctx, &dynamodb.CreateTableInput{TableName: badGSI.TableName, BillingMode: badGSI.BillingMode,
+		AttributeDefinitions: badGSI.AttributeDefinitions, KeySchema: badGSI.KeySchema, GlobalSecondaryIndexes: badGSI.GlobalSecondaryIndexes})
+	_, err = c.ImportTable(ctx, &dynamodb.ImportTableInput{S3BucketSource: &types.S3BucketSource{S3Bucket: aws.String("src")},
+		InputFormat: types.InputFormatDynamodbJson, TableCreationParameters: badGSI})
+	var refused smithy.APIError
+	if !errors.As(createErr, &refused) {
+		t.Fatalf("CreateTable with an undefined index key: %v", createErr)
+	}
+	wantDDBError(t, "ImportTable with an undefined index key", err, refused.ErrorCode(), refused.ErrorMessage())
+
 	_, err = c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/empty/import/01658528578619-c4d4e311")})
 	wantDDBErrorContains(t, "DescribeImport of no import", err, "ImportNotFoundException", "Import not found")
 	_, err = c.DescribeImport(ctx, &dynamodb.DescribeImportInput{ImportArn: aws.String("arn:aws:dynamodb:us-east-1:000000000000:table/x/import/01658528578619-c4d4e311")})
@@ -471,6 +530,34 @@ func TestDynamoDBImportFormats(t *testing.T) {
 	if len(pg.ImportSummaryList) != 1 || pg.NextToken == nil {
 		t.Errorf("ListImports page = %+v", pg)
 	}
+}
+
+// importErrorEvent is an event of an import's error log stream.
+type importErrorEvent struct {
+	ItemS3Pointer struct {
+		Bucket, Key string
+		ItemIndex   int64
+	} `json:"itemS3Pointer"`
+	ImportArn     string   `json:"importArn"`
+	ErrorMessages []string `json:"errorMessages"`
+}
+
+// importErrorEvents reads an import's error stream in
+// /aws-dynamodb/imports.
+func importErrorEvents(t *testing.T, env *Env, stream string) []importErrorEvent {
+	t.Helper()
+	out, err := cloudwatchlogs.NewFromConfig(env.Config).GetLogEvents(context.Background(), &cloudwatchlogs.GetLogEventsInput{
+		LogGroupName: aws.String("/aws-dynamodb/imports"), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true)})
+	mustOK(t, "GetLogEvents "+stream, err)
+	var events []importErrorEvent
+	for _, e := range out.Events {
+		var ev importErrorEvent
+		if err := json.Unmarshal([]byte(aws.ToString(e.Message)), &ev); err != nil {
+			t.Fatalf("error event %q: %v", aws.ToString(e.Message), err)
+		}
+		events = append(events, ev)
+	}
+	return events
 }
 
 // TestDynamoDBExportImportCLI exports and imports a table with Debian's

@@ -413,7 +413,7 @@
 // serves.
 //
 // Some properties have no effect in virga and are accepted without
-// one: a table's ContributorInsightsSpecification, a log group's DataProtectionPolicy, an
+// one: a log group's DataProtectionPolicy, an
 // event bus's Description, KmsKeyIdentifier, DeadLetterConfig and
 // Policy, an HTTP API stage's AccessPolicyId. Properties that would change what a resource does, and
 // that virga cannot honour, fail instead: a table's

@@ -29,11 +29,13 @@ func init() {
 
 // table is AWS::DynamoDB::Table: CreateTable (or, with
 // ImportSourceSpecification, ImportTable waited for), then UpdateTimeToLive,
-// UpdateContinuousBackups (PointInTimeRecoverySpecification) and
-// EnableKinesisStreamingDestination (KinesisStreamSpecification); updates
-// go through UpdateTable (one index change per call, as DynamoDB allows),
-// UpdateTimeToLive, UpdateContinuousBackups, the Kinesis streaming
-// destination operations and the tagging operations.
+// UpdateContinuousBackups (PointInTimeRecoverySpecification),
+// EnableKinesisStreamingDestination (KinesisStreamSpecification) and
+// UpdateContributorInsights (the table's and its global secondary indexes'
+// ContributorInsightsSpecification); updates go through UpdateTable (one
+// index change per call, as DynamoDB allows), UpdateTimeToLive,
+// UpdateContinuousBackups, the Kinesis streaming destination operations,
+// UpdateContributorInsights and the tagging operations.
 type table struct{}
 
 var tableKinds = map[string]kind{
@@ -105,6 +107,9 @@ func (table) Create(ctx context.Context, r *resource.Request) (*resource.Result,
 		if err := setKinesisDestination(ctx, r, name, nil, ks); err != nil {
 			return made, err
 		}
+	}
+	if err := setContributorInsights(ctx, r, name, nil, p); err != nil {
+		return made, err
 	}
 	return tableResult(asMap(out["TableDescription"])), nil
 }
@@ -251,6 +256,39 @@ func setKinesisDestination(ctx context.Context, r *resource.Request, table strin
 	return err
 }
 
+// setContributorInsights turns contributor insights on or off for the
+// table and each of its global secondary indexes whose
+// ContributorInsightsSpecification says otherwise in now than in was
+// (nil at creation).
+func setContributorInsights(ctx context.Context, r *resource.Request, table string, was, now props) error {
+	set := func(index string, was, now props) error {
+		enable := now.obj("ContributorInsightsSpecification").flag("Enabled")
+		if enable == was.obj("ContributorInsightsSpecification").flag("Enabled") {
+			return nil
+		}
+		in := map[string]any{"TableName": table, "ContributorInsightsAction": "DISABLE"}
+		if enable {
+			in["ContributorInsightsAction"] = "ENABLE"
+		}
+		if index != "" {
+			in["IndexName"] = index
+		}
+		_, err := call(ctx, r, "dynamodb", "UpdateContributorInsights", in)
+		return err
+	}
+	if err := set("", was, now); err != nil {
+		return err
+	}
+	wasGSIs := indexesByName(was.list("GlobalSecondaryIndexes"))
+	for _, g := range now.list("GlobalSecondaryIndexes") {
+		ix := props(asMap(g))
+		if err := set(ix.str("IndexName"), wasGSIs[ix.str("IndexName")], ix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func tableResult(desc props) *resource.Result {
 	attrs := map[string]any{"Arn": desc.str("TableArn")}
 	if ss := desc.obj("StreamSpecification"); ss != nil && ss.flag("StreamEnabled") {
@@ -342,6 +380,9 @@ func (table) Update(ctx context.Context, r *resource.Request) (*resource.Result,
 		if err := setKinesisDestination(ctx, r, name, old.obj("KinesisStreamSpecification"), p.obj("KinesisStreamSpecification")); err != nil {
 			return nil, err
 		}
+	}
+	if err := setContributorInsights(ctx, r, name, old, p); err != nil {
+		return nil, err
 	}
 	out, err := call(ctx, r, "dynamodb", "DescribeTable", map[string]any{"TableName": name})
 	if err != nil {

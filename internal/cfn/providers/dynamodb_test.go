@@ -334,6 +334,46 @@ func TestTablePointInTimeRecovery(t *testing.T) {
 	}
 }
 
+// TestTableContributorInsights turns contributor insights on and off for
+// a table and its global secondary index through
+// ContributorInsightsSpecification.
+func TestTableContributorInsights(t *testing.T) {
+	t.Parallel()
+	s := newStack(t)
+	gsi := func(enabled any) map[string]any {
+		g := map[string]any{"IndexName": "byG", "KeySchema": []any{keyElem("g", "HASH")},
+			"Projection": map[string]any{"ProjectionType": "ALL"}}
+		if enabled != nil {
+			g["ContributorInsightsSpecification"] = map[string]any{"Enabled": enabled}
+		}
+		return g
+	}
+	props := map[string]any{
+		"AttributeDefinitions":             []any{attrDef("pk", "S"), attrDef("g", "S")},
+		"KeySchema":                        []any{keyElem("pk", "HASH")},
+		"BillingMode":                      "PAY_PER_REQUEST",
+		"GlobalSecondaryIndexes":           []any{gsi(nil)},
+		"ContributorInsightsSpecification": map[string]any{"Enabled": "true"},
+	}
+	tbl := s.create("AWS::DynamoDB::Table", "Table", props)
+	status := func(index string) string {
+		t.Helper()
+		in := map[string]any{"TableName": tbl.ref()}
+		if index != "" {
+			in["IndexName"] = index
+		}
+		return str(s.call("dynamodb", "DescribeContributorInsights", in), "ContributorInsightsStatus")
+	}
+	if got, gotIndex := status(""), status("byG"); got != "ENABLED" || gotIndex != "DISABLED" {
+		t.Errorf("created: table %s, index %s; want ENABLED, DISABLED", got, gotIndex)
+	}
+	tbl.update(with(props, map[string]any{"ContributorInsightsSpecification": map[string]any{"Enabled": false},
+		"GlobalSecondaryIndexes": []any{gsi(true)}}))
+	if got, gotIndex := status(""), status("byG"); got != "DISABLED" || gotIndex != "ENABLED" {
+		t.Errorf("updated: table %s, index %s; want DISABLED, ENABLED", got, gotIndex)
+	}
+}
+
 // TestTableImportSourceSpecification creates a table from CSV objects in
 // S3 through ImportTable, with a GSI and a stream.
 func TestTableImportSourceSpecification(t *testing.T) {
