@@ -157,6 +157,23 @@
 // AWS::StepFunctions::Activity is CreateActivity with Name and Tags;
 // Ref and Arn are its ARN.
 //
+// # Wait conditions
+//
+// AWS::CloudFormation::WaitConditionHandle's Ref is a URL on virga's
+// endpoint (ENDPOINT/_virga/cloudformation/wait-condition/TOKEN, served
+// by WaitHandles) that takes signals as AWS's presigned S3 URL does: a
+// PUT of {"Status", "Reason", "UniqueId", "Data"}, as cfn-signal or
+// curl sends it, kept by UniqueId. AWS::CloudFormation::WaitCondition
+// waits for Count SUCCESS signals on its Handle within Timeout seconds
+// and fails at the first FAILURE ("WaitCondition received failed
+// message: 'REASON' for uniqueId: ID") or at the timeout
+// ("WaitCondition timed out. Received N conditions when expecting M");
+// its Ref is STACKID/LOGICALID and Data the JSON object of UniqueId to
+// Data. Changes to it are not applied, as on AWS. Signals are kept in
+// memory (a restart loses those received), and a WaitCondition without
+// Handle, which waits on a CreationPolicy's signals, is refused: virga
+// has no SignalResource.
+//
 // # Parameters and secrets
 //
 // AWS::SSM::Parameter makes String and StringList parameters only, as
@@ -336,7 +353,7 @@
 // AWS::IAM::User, AWS::IAM::Group, AWS::IAM::UserToGroupAddition and
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
-// checked against them. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// checked against them.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
