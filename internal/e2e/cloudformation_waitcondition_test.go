@@ -83,11 +83,7 @@ func TestCloudFormationWaitCondition(t *testing.T) {
 	if st.StackStatus != cftypes.StackStatusCreateComplete {
 		t.Fatalf("stack %s: %s", st.StackStatus, resourceReason(t, cf, "waits", "Wait", cftypes.ResourceStatusCreateFailed))
 	}
-	outs := map[string]string{}
-	for _, o := range st.Outputs {
-		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
-	}
-	if outs["Data"] != `{"id1":"again","id2":"e"}` || outs["Ref"] != aws.ToString(st.StackId)+"/Wait" {
+	if outs := outputsOf(st); outs["Data"] != `{"id1":"again","id2":"e"}` || outs["Ref"] != aws.ToString(st.StackId)+"/Wait" {
 		t.Errorf("outputs %v", outs)
 	}
 

@@ -353,7 +353,13 @@
 // AWS::IAM::User, AWS::IAM::Group, AWS::IAM::UserToGroupAddition and
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
-// checked against them.
+// checked against them. AWS::IAM::RolePolicy, ::UserPolicy and
+// ::GroupPolicy put one inline policy on one principal; their Ref is
+// POLICYNAME|PRINCIPALNAME, a new PolicyName or principal replaces them,
+// and, unlike AWS::IAM::Policy, they refuse a policy the principal
+// already has. AWS::IAM::AccessKey's Ref is the key id and GetAtt
+// SecretAccessKey its secret; Status changes in place and a new Serial
+// or UserName replaces (rotates) the key.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
