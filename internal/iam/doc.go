@@ -141,6 +141,14 @@
 // records were read, and commit bumps gen after the batch is written, so
 // an entry read before a change is never taken for current after it.
 //
+// # OpenID Connect providers
+//
+// CreateOpenIDConnectProvider and its operations keep a provider by its
+// issuer (the Url without https://, unique in the account; its ARN is
+// arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH) with its client ids,
+// thumbprints and tags (op_oidc_providers.go). STS does not yet accept
+// AssumeRoleWithWebIdentity tokens against them.
+//
 // # Not supported yet
 //
 // Policies are enforced only with --auth iam (see above), and there
@@ -197,7 +205,7 @@
 // AWSLambdaDynamoDBExecutionRole, AdministratorAccess and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: hardware MFA devices (ResyncMFADevice,
-// TagMFADevice), ChangePassword, service-linked roles, OpenID Connect and SAML providers,
+// TagMFADevice), ChangePassword, service-linked roles, SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
 // access advisor, GetContextKeysFor*Policy,

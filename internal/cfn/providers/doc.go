@@ -359,7 +359,10 @@
 // and, unlike AWS::IAM::Policy, they refuse a policy the principal
 // already has. AWS::IAM::AccessKey's Ref is the key id and GetAtt
 // SecretAccessKey its secret; Status changes in place and a new Serial
-// or UserName replaces (rotates) the key.
+// or UserName replaces (rotates) the key. AWS::IAM::OIDCProvider is
+// CreateOpenIDConnectProvider (Ref and Arn its ARN), refused when the
+// account has a provider for the issuer; ClientIdList, ThumbprintList
+// and Tags change in place and a new Url replaces it.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,
