@@ -94,6 +94,10 @@ func (s *Service) operations() []awsproto.Operation {
 		// Policy simulation.
 		{Name: "SimulatePrincipalPolicy", Handler: awsproto.Handle(s.simulatePrincipalPolicy)},
 		{Name: "SimulateCustomPolicy", Handler: awsproto.Handle(s.simulateCustomPolicy)},
+		// Service-linked roles.
+		{Name: "CreateServiceLinkedRole", Handler: awsproto.Handle(s.createServiceLinkedRole)},
+		{Name: "DeleteServiceLinkedRole", Handler: awsproto.Handle(s.deleteServiceLinkedRole)},
+		{Name: "GetServiceLinkedRoleDeletionStatus", Handler: awsproto.Handle(s.getServiceLinkedRoleDeletionStatus)},
 		// OpenID Connect identity providers.
 		{Name: "CreateOpenIDConnectProvider", Handler: awsproto.Handle(s.createOpenIDConnectProvider)},
 		{Name: "GetOpenIDConnectProvider", Handler: awsproto.Handle(s.getOpenIDConnectProvider)},

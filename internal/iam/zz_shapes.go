@@ -179,6 +179,18 @@ type CreateRoleResponse struct {
 	Role *Role `aws:"required"`
 }
 
+// CreateServiceLinkedRoleRequest is the CreateServiceLinkedRoleRequest shape of AWS's model.
+type CreateServiceLinkedRoleRequest struct {
+	AWSServiceName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Description    *string `aws:"max=1000" pattern:"[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*"`
+	CustomSuffix   *string `aws:"min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// CreateServiceLinkedRoleResponse is the CreateServiceLinkedRoleResponse shape of AWS's model.
+type CreateServiceLinkedRoleResponse struct {
+	Role *Role
+}
+
 // CreateUserRequest is the CreateUserRequest shape of AWS's model.
 type CreateUserRequest struct {
 	Path                *string `aws:"min=1,max=512" pattern:"(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)"`
@@ -269,6 +281,16 @@ type DeleteRoleRequest struct {
 	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
+// DeleteServiceLinkedRoleRequest is the DeleteServiceLinkedRoleRequest shape of AWS's model.
+type DeleteServiceLinkedRoleRequest struct {
+	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// DeleteServiceLinkedRoleResponse is the DeleteServiceLinkedRoleResponse shape of AWS's model.
+type DeleteServiceLinkedRoleResponse struct {
+	DeletionTaskId *string `aws:"required,min=1,max=1000"`
+}
+
 // DeleteUserPermissionsBoundaryRequest is the DeleteUserPermissionsBoundaryRequest shape of AWS's model.
 type DeleteUserPermissionsBoundaryRequest struct {
 	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -288,6 +310,12 @@ type DeleteUserRequest struct {
 // DeleteVirtualMFADeviceRequest is the DeleteVirtualMFADeviceRequest shape of AWS's model.
 type DeleteVirtualMFADeviceRequest struct {
 	SerialNumber *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+}
+
+// DeletionTaskFailureReasonType is the DeletionTaskFailureReasonType shape of AWS's model.
+type DeletionTaskFailureReasonType struct {
+	Reason        *string `aws:"max=1000"`
+	RoleUsageList []RoleUsageType
 }
 
 // DetachGroupPolicyRequest is the DetachGroupPolicyRequest shape of AWS's model.
@@ -455,6 +483,17 @@ type GetRoleRequest struct {
 // GetRoleResponse is the GetRoleResponse shape of AWS's model.
 type GetRoleResponse struct {
 	Role *Role `aws:"required"`
+}
+
+// GetServiceLinkedRoleDeletionStatusRequest is the GetServiceLinkedRoleDeletionStatusRequest shape of AWS's model.
+type GetServiceLinkedRoleDeletionStatusRequest struct {
+	DeletionTaskId *string `aws:"required,min=1,max=1000"`
+}
+
+// GetServiceLinkedRoleDeletionStatusResponse is the GetServiceLinkedRoleDeletionStatusResponse shape of AWS's model.
+type GetServiceLinkedRoleDeletionStatusResponse struct {
+	Status *string `aws:"required"`
+	Reason *DeletionTaskFailureReasonType
 }
 
 // GetUserPolicyRequest is the GetUserPolicyRequest shape of AWS's model.
@@ -1034,6 +1073,12 @@ type RoleDetail struct {
 type RoleLastUsed struct {
 	LastUsedDate *time.Time
 	Region       *string
+}
+
+// RoleUsageType is the RoleUsageType shape of AWS's model.
+type RoleUsageType struct {
+	Region    *string `aws:"min=1,max=100"`
+	Resources []string
 }
 
 // SetDefaultPolicyVersionRequest is the SetDefaultPolicyVersionRequest shape of AWS's model.

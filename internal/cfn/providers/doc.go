@@ -363,6 +363,9 @@
 // CreateOpenIDConnectProvider (Ref and Arn its ARN), refused when the
 // account has a provider for the issuer; ClientIdList, ThumbprintList
 // and Tags change in place and a new Url replaces it.
+// AWS::IAM::ServiceLinkedRole is CreateServiceLinkedRole (Ref and
+// RoleName the role's name, AWSServiceRoleForNAME); Description changes
+// in place, AWSServiceName and CustomSuffix replace it.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account (the CloudWatch role of API Gateway's logs,

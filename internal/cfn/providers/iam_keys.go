@@ -7,7 +7,8 @@ import (
 )
 
 // The one-policy IAM types (AWS::IAM::RolePolicy, ::UserPolicy and
-// ::GroupPolicy) and access keys (AWS::IAM::AccessKey).
+// ::GroupPolicy), service-linked roles and access keys
+// (AWS::IAM::AccessKey).
 
 func init() {
 	for _, kind := range principalKinds {
@@ -20,6 +21,12 @@ func init() {
 			Attributes: []string{},
 		})
 	}
+	resource.Register(&resource.Type{
+		Name:       "AWS::IAM::ServiceLinkedRole",
+		Provider:   serviceLinkedRole{},
+		Replace:    []string{"AWSServiceName", "CustomSuffix"},
+		Attributes: []string{"RoleName"},
+	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::IAM::AccessKey",
 		Required:   []string{"UserName"},
@@ -115,5 +122,34 @@ func (accessKey) Update(ctx context.Context, r *resource.Request) (*resource.Res
 
 func (accessKey) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, "iam", "DeleteAccessKey", map[string]any{"UserName": props(r.Properties).str("UserName"), "AccessKeyId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// serviceLinkedRole is AWS::IAM::ServiceLinkedRole:
+// CreateServiceLinkedRole, whose answer names the role (Ref and GetAtt
+// RoleName); a new Description is UpdateRoleDescription, and deleting it
+// is DeleteServiceLinkedRole.
+type serviceLinkedRole struct{}
+
+func (serviceLinkedRole) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	out, err := call(ctx, r, "iam", "CreateServiceLinkedRole", p.pick(map[string]any{}, "AWSServiceName", "CustomSuffix", "Description"))
+	if err != nil {
+		return nil, err
+	}
+	name := props(asMap(out["Role"])).str("RoleName")
+	return &resource.Result{PhysicalID: name, Attributes: map[string]any{"RoleName": name}}, nil
+}
+
+func (serviceLinkedRole) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	_, err := call(ctx, r, "iam", "UpdateRoleDescription", map[string]any{"RoleName": r.PhysicalID, "Description": props(r.Properties).str("Description")})
+	if err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
+}
+
+func (serviceLinkedRole) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, "iam", "DeleteServiceLinkedRole", map[string]any{"RoleName": r.PhysicalID})
 	return ignoreGone(err)
 }
