@@ -205,6 +205,10 @@
 // with the template's properties (a FORCE_CHANGE_PASSWORD user whose
 // temporary password virga logs unless MessageAction is SUPPRESS); its
 // Ref is the template's Username, and any change replaces it.
+// AWS::Cognito::UserPoolUserToGroupAttachment is AdminAddUserToGroup
+// (Ref USERPOOLID|GROUPNAME|USERNAME; any change replaces it), refused
+// when the user is already in the group, and AdminRemoveUserFromGroup
+// when deleted.
 //
 // # Cognito identity pools
 //
