@@ -183,6 +183,9 @@
 // the same options, put under GenerateStringKey in the JSON
 // SecretStringTemplate when both are given; its Ref and Id are the ARN,
 // and deleting it skips the recovery window.
+// AWS::SecretsManager::ResourcePolicy is PutResourcePolicy (Ref and Id
+// the secret's ARN), again on an update, refused when the secret
+// already has a policy; a new SecretId replaces it.
 //
 // # Cognito user pools
 //
