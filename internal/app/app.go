@@ -132,6 +132,9 @@ type App struct {
 	// customResponses are CloudFormation's custom resources' response
 	// URLs.
 	customResponses *providers.ResponseURLs
+	// waitHandles are wait condition handles' URLs, which the edge
+	// serves.
+	waitHandles *providers.WaitHandles
 	// ids gives in-process calls their request ids.
 	ids *ids.Generator
 	// metrics is what GET /_virga/metrics serves.
@@ -603,8 +606,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.closers = append([]func() error{states.Close}, a.closers...)
 
 	a.customResponses = providers.NewResponseURLs(g)
+	a.waitHandles = providers.NewWaitHandles(g)
 	stacks, err := cloudformation.New(cloudformation.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
-		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger, Responses: a.customResponses,
+		Region: cfg.Region, Endpoint: a.endpoint, Call: a.call, Logger: o.Logger, Responses: a.customResponses, WaitHandles: a.waitHandles,
 		DynamicReferences: dynamicReferences(params, secrets), SSMParameters: ssmParameterLookup(params), Objects: objects{a},
 		Transform: func(ctx context.Context, name string, tree map[string]any, stackName string, params map[string]string) (map[string]any, []string, error) {
 			return sam.Transform(tree, sam.Options{Region: cfg.Region, AccountID: cfg.AccountID, StackName: stackName, Parameters: params})

@@ -35,6 +35,9 @@ import (
 //	PUT /_virga/cloudformation/custom-resource-response/TOKEN
 //	                    a custom resource's response object (see
 //	                    providers.ResponseURLs)
+//	PUT /_virga/cloudformation/wait-condition/TOKEN
+//	                    a wait condition handle's signal (see
+//	                    providers.WaitHandles)
 //	GET /_virga/console/ the web console and its JSON API (see package
 //	                    console), to loopback clients unless
 //	                    --console-remote
@@ -108,6 +111,9 @@ func (a *App) internalHandler() http.Handler {
 	}
 	if a.customResponses != nil {
 		mux.Handle(providers.ResponsePath, a.customResponses)
+	}
+	if a.waitHandles != nil {
+		mux.Handle(providers.WaitHandlePath, a.waitHandles)
 	}
 	if a.codeHandler != nil {
 		mux.Handle("GET "+lambda.CodePath, a.codeHandler)

@@ -184,7 +184,10 @@ type Deps struct {
 	// Responses are the URLs custom resources' providers answer at
 	// (providers.ResponseURLs); nil fails custom resources.
 	Responses resource.Responses
-	Logger    *slog.Logger
+	// WaitHandles are wait condition handles' URLs
+	// (providers.WaitHandles); nil fails wait conditions.
+	WaitHandles resource.WaitHandles
+	Logger      *slog.Logger
 }
 
 // Service is CloudFormation.
@@ -650,7 +653,7 @@ func (s *Service) env() *resource.Env {
 	if s.d.Endpoint != nil {
 		ep = s.d.Endpoint()
 	}
-	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock, Responses: s.d.Responses,
+	return &resource.Env{Call: s.d.Call, Region: s.d.Region, Account: s.d.Account, Endpoint: ep, Clock: s.d.Clock, Responses: s.d.Responses, WaitHandles: s.d.WaitHandles,
 		ReadObject: func(ctx context.Context, bucket, key, version string) ([]byte, error) {
 			return s.readObject(ctx, s3url.Object{Bucket: bucket, Key: key, VersionID: version}, maxTemplateURL)
 		}}

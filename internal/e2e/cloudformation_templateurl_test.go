@@ -58,6 +58,11 @@ func createdStackOutputs(t *testing.T, cf *cloudformation.Client, name string) m
 		}
 		t.Fatalf("stack %s", st.StackStatus)
 	}
+	return outputsOf(st)
+}
+
+// outputsOf is a stack's outputs by key.
+func outputsOf(st cftypes.Stack) map[string]string {
 	outs := map[string]string{}
 	for _, o := range st.Outputs {
 		outs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)

@@ -141,6 +141,24 @@
 // records were read, and commit bumps gen after the batch is written, so
 // an entry read before a change is never taken for current after it.
 //
+// # OpenID Connect providers
+//
+// CreateOpenIDConnectProvider and its operations keep a provider by its
+// issuer (the Url without https://, unique in the account; its ARN is
+// arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH) with its client ids,
+// thumbprints and tags (op_oidc_providers.go). STS does not yet accept
+// AssumeRoleWithWebIdentity tokens against them.
+//
+// # Service-linked roles
+//
+// CreateServiceLinkedRole makes AWSServiceRoleForNAME (NAME from the
+// table in op_service_linked_roles.go, _SUFFIX with CustomSuffix) under
+// /aws-service-role/SERVICE/, trusting the service; DeleteRole refuses
+// it with UnmodifiableEntity, and DeleteServiceLinkedRole deletes it at
+// once, its task answering SUCCEEDED. A service not in the table is
+// refused with InvalidInput. virga's services neither need nor make
+// them.
+//
 // # Not supported yet
 //
 // Policies are enforced only with --auth iam (see above), and there
@@ -170,7 +188,7 @@
 // service role, the trust of a rule target's RoleArn at PutTargets
 // (checked when an event is delivered), nor WebSocket APIs' Lambda
 // integrations. Service control policies
-// and service-linked roles do not exist. X-Ray, SES v2 and the
+// do not exist, and services do not use service-linked roles. X-Ray, SES v2 and the
 // operations AWS gives no resource-level permissions are authorized on
 // "*"; so are CreateLoadBalancer and CreateTargetGroup (their ARN is
 // not known before the call), and RunTask with a task definition named
@@ -197,7 +215,7 @@
 // AWSLambdaDynamoDBExecutionRole, AdministratorAccess and PowerUserAccess are carried, and GetPolicyVersion on
 // the others answers NotImplementedException. Not in the operation table,
 // so the edge answers InvalidAction: hardware MFA devices (ResyncMFADevice,
-// TagMFADevice), ChangePassword, service-linked roles, OpenID Connect and SAML providers,
+// TagMFADevice), ChangePassword, SAML providers,
 // server and signing certificates, SSH public keys, service-specific
 // credentials, account aliases and password policy, credential reports,
 // access advisor, GetContextKeysFor*Policy,

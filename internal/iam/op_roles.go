@@ -118,6 +118,9 @@ func (s *Service) deleteRole(ctx context.Context, in *DeleteRoleRequest) (*noOut
 	if err != nil {
 		return nil, err
 	}
+	if isServiceLinked(r) {
+		return nil, ErrUnmodifiableEntity.Withf("Cannot perform the operation on the protected role '%s' - this role is only modifiable by AWS", r.Name)
+	}
 	if len(r.Attached) > 0 {
 		return nil, ErrDeleteConflict.WithMessage("Cannot delete entity, must detach all policies first.")
 	}

@@ -94,6 +94,21 @@ func (s *Service) operations() []awsproto.Operation {
 		// Policy simulation.
 		{Name: "SimulatePrincipalPolicy", Handler: awsproto.Handle(s.simulatePrincipalPolicy)},
 		{Name: "SimulateCustomPolicy", Handler: awsproto.Handle(s.simulateCustomPolicy)},
+		// Service-linked roles.
+		{Name: "CreateServiceLinkedRole", Handler: awsproto.Handle(s.createServiceLinkedRole)},
+		{Name: "DeleteServiceLinkedRole", Handler: awsproto.Handle(s.deleteServiceLinkedRole)},
+		{Name: "GetServiceLinkedRoleDeletionStatus", Handler: awsproto.Handle(s.getServiceLinkedRoleDeletionStatus)},
+		// OpenID Connect identity providers.
+		{Name: "CreateOpenIDConnectProvider", Handler: awsproto.Handle(s.createOpenIDConnectProvider)},
+		{Name: "GetOpenIDConnectProvider", Handler: awsproto.Handle(s.getOpenIDConnectProvider)},
+		{Name: "ListOpenIDConnectProviders", Handler: awsproto.Handle(s.listOpenIDConnectProviders)},
+		{Name: "DeleteOpenIDConnectProvider", Handler: awsproto.Handle(s.deleteOpenIDConnectProvider)},
+		{Name: "UpdateOpenIDConnectProviderThumbprint", Handler: awsproto.Handle(s.updateOpenIDConnectProviderThumbprint)},
+		{Name: "AddClientIDToOpenIDConnectProvider", Handler: awsproto.Handle(s.addClientIDToOpenIDConnectProvider)},
+		{Name: "RemoveClientIDFromOpenIDConnectProvider", Handler: awsproto.Handle(s.removeClientIDFromOpenIDConnectProvider)},
+		{Name: "TagOpenIDConnectProvider", Handler: awsproto.Handle(s.tagOpenIDConnectProvider)},
+		{Name: "UntagOpenIDConnectProvider", Handler: awsproto.Handle(s.untagOpenIDConnectProvider)},
+		{Name: "ListOpenIDConnectProviderTags", Handler: awsproto.Handle(s.listOpenIDConnectProviderTags)},
 		// Instance profiles.
 		{Name: "CreateInstanceProfile", Handler: awsproto.Handle(s.createInstanceProfile)},
 		{Name: "GetInstanceProfile", Handler: awsproto.Handle(s.getInstanceProfile)},

@@ -1,6 +1,10 @@
 package iam
 
-import "github.com/virga/virga/internal/awsproto"
+import (
+	"strings"
+
+	"github.com/virga/virga/internal/awsproto"
+)
 
 // resources names the IAM entity a call acts on, for IAM authorization,
 // as IAM's service authorization reference lists each action's resource
@@ -8,7 +12,9 @@ import "github.com/virga/virga/internal/awsproto"
 // InstanceProfileName, GroupName, RoleName or UserName names, in that
 // order (AddUserToGroup acts on the group, AddRoleToInstanceProfile on
 // the instance profile), with the entity's path read from its record;
-// otherwise the policy its PolicyArn names. Listings act on "*".
+// otherwise the policy its PolicyArn names, or the OpenID Connect
+// provider its OpenIDConnectProviderArn or Url names. Listings act on
+// "*".
 func (s *Service) resources(c *awsproto.Call, in any) []string {
 	for _, f := range []struct{ field, kind, arnKind string }{
 		{"InstanceProfileName", kindProfile, "instance-profile"},
@@ -28,6 +34,12 @@ func (s *Service) resources(c *awsproto.Call, in any) []string {
 	}
 	if arn := awsproto.InputString(in, "PolicyArn"); arn != "" {
 		return []string{arn}
+	}
+	if arn := awsproto.InputString(in, "OpenIDConnectProviderArn"); arn != "" {
+		return []string{arn}
+	}
+	if url, ok := strings.CutPrefix(awsproto.InputString(in, "Url"), "https://"); ok {
+		return []string{s.oidcARN(strings.TrimSuffix(url, "/"))}
 	}
 	return nil
 }

@@ -23,6 +23,12 @@ type AccessKeyMetadata struct {
 	CreateDate  *time.Time
 }
 
+// AddClientIDToOpenIDConnectProviderRequest is the AddClientIDToOpenIDConnectProviderRequest shape of AWS's model.
+type AddClientIDToOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+	ClientID                 *string `aws:"required,min=1,max=255"`
+}
+
 // AddRoleToInstanceProfileRequest is the AddRoleToInstanceProfileRequest shape of AWS's model.
 type AddRoleToInstanceProfileRequest struct {
 	InstanceProfileName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -117,6 +123,20 @@ type CreateLoginProfileResponse struct {
 	LoginProfile *LoginProfile `aws:"required"`
 }
 
+// CreateOpenIDConnectProviderRequest is the CreateOpenIDConnectProviderRequest shape of AWS's model.
+type CreateOpenIDConnectProviderRequest struct {
+	Url            *string `aws:"required,min=1,max=255"`
+	ClientIDList   []string
+	ThumbprintList []string `aws:"required"`
+	Tags           []Tag    `aws:"max=50"`
+}
+
+// CreateOpenIDConnectProviderResponse is the CreateOpenIDConnectProviderResponse shape of AWS's model.
+type CreateOpenIDConnectProviderResponse struct {
+	OpenIDConnectProviderArn *string `aws:"min=20,max=2048"`
+	Tags                     []Tag   `aws:"max=50"`
+}
+
 // CreatePolicyRequest is the CreatePolicyRequest shape of AWS's model.
 type CreatePolicyRequest struct {
 	PolicyName     *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -157,6 +177,18 @@ type CreateRoleRequest struct {
 // CreateRoleResponse is the CreateRoleResponse shape of AWS's model.
 type CreateRoleResponse struct {
 	Role *Role `aws:"required"`
+}
+
+// CreateServiceLinkedRoleRequest is the CreateServiceLinkedRoleRequest shape of AWS's model.
+type CreateServiceLinkedRoleRequest struct {
+	AWSServiceName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
+	Description    *string `aws:"max=1000" pattern:"[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*"`
+	CustomSuffix   *string `aws:"min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// CreateServiceLinkedRoleResponse is the CreateServiceLinkedRoleResponse shape of AWS's model.
+type CreateServiceLinkedRoleResponse struct {
+	Role *Role
 }
 
 // CreateUserRequest is the CreateUserRequest shape of AWS's model.
@@ -217,6 +249,11 @@ type DeleteLoginProfileRequest struct {
 	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
+// DeleteOpenIDConnectProviderRequest is the DeleteOpenIDConnectProviderRequest shape of AWS's model.
+type DeleteOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+}
+
 // DeletePolicyRequest is the DeletePolicyRequest shape of AWS's model.
 type DeletePolicyRequest struct {
 	PolicyArn *string `aws:"required,min=20,max=2048"`
@@ -244,6 +281,16 @@ type DeleteRoleRequest struct {
 	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 }
 
+// DeleteServiceLinkedRoleRequest is the DeleteServiceLinkedRoleRequest shape of AWS's model.
+type DeleteServiceLinkedRoleRequest struct {
+	RoleName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
+}
+
+// DeleteServiceLinkedRoleResponse is the DeleteServiceLinkedRoleResponse shape of AWS's model.
+type DeleteServiceLinkedRoleResponse struct {
+	DeletionTaskId *string `aws:"required,min=1,max=1000"`
+}
+
 // DeleteUserPermissionsBoundaryRequest is the DeleteUserPermissionsBoundaryRequest shape of AWS's model.
 type DeleteUserPermissionsBoundaryRequest struct {
 	UserName *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
@@ -263,6 +310,12 @@ type DeleteUserRequest struct {
 // DeleteVirtualMFADeviceRequest is the DeleteVirtualMFADeviceRequest shape of AWS's model.
 type DeleteVirtualMFADeviceRequest struct {
 	SerialNumber *string `aws:"required,min=9,max=256" pattern:"[\\w+=/:,.@-]+"`
+}
+
+// DeletionTaskFailureReasonType is the DeletionTaskFailureReasonType shape of AWS's model.
+type DeletionTaskFailureReasonType struct {
+	Reason        *string `aws:"max=1000"`
+	RoleUsageList []RoleUsageType
 }
 
 // DetachGroupPolicyRequest is the DetachGroupPolicyRequest shape of AWS's model.
@@ -374,6 +427,20 @@ type GetLoginProfileResponse struct {
 	LoginProfile *LoginProfile `aws:"required"`
 }
 
+// GetOpenIDConnectProviderRequest is the GetOpenIDConnectProviderRequest shape of AWS's model.
+type GetOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+}
+
+// GetOpenIDConnectProviderResponse is the GetOpenIDConnectProviderResponse shape of AWS's model.
+type GetOpenIDConnectProviderResponse struct {
+	Url            *string `aws:"min=1,max=255"`
+	ClientIDList   []string
+	ThumbprintList []string
+	CreateDate     *time.Time
+	Tags           []Tag `aws:"max=50"`
+}
+
 // GetPolicyRequest is the GetPolicyRequest shape of AWS's model.
 type GetPolicyRequest struct {
 	PolicyArn *string `aws:"required,min=20,max=2048"`
@@ -416,6 +483,17 @@ type GetRoleRequest struct {
 // GetRoleResponse is the GetRoleResponse shape of AWS's model.
 type GetRoleResponse struct {
 	Role *Role `aws:"required"`
+}
+
+// GetServiceLinkedRoleDeletionStatusRequest is the GetServiceLinkedRoleDeletionStatusRequest shape of AWS's model.
+type GetServiceLinkedRoleDeletionStatusRequest struct {
+	DeletionTaskId *string `aws:"required,min=1,max=1000"`
+}
+
+// GetServiceLinkedRoleDeletionStatusResponse is the GetServiceLinkedRoleDeletionStatusResponse shape of AWS's model.
+type GetServiceLinkedRoleDeletionStatusResponse struct {
+	Status *string `aws:"required"`
+	Reason *DeletionTaskFailureReasonType
 }
 
 // GetUserPolicyRequest is the GetUserPolicyRequest shape of AWS's model.
@@ -634,6 +712,29 @@ type ListMFADevicesResponse struct {
 	Marker      *string
 }
 
+// ListOpenIDConnectProviderTagsRequest is the ListOpenIDConnectProviderTagsRequest shape of AWS's model.
+type ListOpenIDConnectProviderTagsRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+	Marker                   *string `aws:"min=1,max=320" pattern:"[\\u0020-\\u00FF]+"`
+	MaxItems                 *int32  `aws:"min=1,max=1000"`
+}
+
+// ListOpenIDConnectProviderTagsResponse is the ListOpenIDConnectProviderTagsResponse shape of AWS's model.
+type ListOpenIDConnectProviderTagsResponse struct {
+	Tags        []Tag `aws:"required,max=50"`
+	IsTruncated *bool
+	Marker      *string
+}
+
+// ListOpenIDConnectProvidersRequest is the ListOpenIDConnectProvidersRequest shape of AWS's model.
+type ListOpenIDConnectProvidersRequest struct {
+}
+
+// ListOpenIDConnectProvidersResponse is the ListOpenIDConnectProvidersResponse shape of AWS's model.
+type ListOpenIDConnectProvidersResponse struct {
+	OpenIDConnectProviderList []OpenIDConnectProviderListEntry
+}
+
 // ListPoliciesRequest is the ListPoliciesRequest shape of AWS's model.
 type ListPoliciesRequest struct {
 	Scope             *string
@@ -807,6 +908,11 @@ type ManagedPolicyDetail struct {
 	PolicyVersionList             []PolicyVersion
 }
 
+// OpenIDConnectProviderListEntry is the OpenIDConnectProviderListEntry shape of AWS's model.
+type OpenIDConnectProviderListEntry struct {
+	Arn *string `aws:"min=20,max=2048"`
+}
+
 // OrganizationsDecisionDetail is the OrganizationsDecisionDetail shape of AWS's model.
 type OrganizationsDecisionDetail struct {
 	AllowedByOrganizations *bool
@@ -904,6 +1010,12 @@ type PutUserPolicyRequest struct {
 	PolicyDocument *string `aws:"required,min=1,max=131072" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
 }
 
+// RemoveClientIDFromOpenIDConnectProviderRequest is the RemoveClientIDFromOpenIDConnectProviderRequest shape of AWS's model.
+type RemoveClientIDFromOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+	ClientID                 *string `aws:"required,min=1,max=255"`
+}
+
 // RemoveRoleFromInstanceProfileRequest is the RemoveRoleFromInstanceProfileRequest shape of AWS's model.
 type RemoveRoleFromInstanceProfileRequest struct {
 	InstanceProfileName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
@@ -961,6 +1073,12 @@ type RoleDetail struct {
 type RoleLastUsed struct {
 	LastUsedDate *time.Time
 	Region       *string
+}
+
+// RoleUsageType is the RoleUsageType shape of AWS's model.
+type RoleUsageType struct {
+	Region    *string `aws:"min=1,max=100"`
+	Resources []string
 }
 
 // SetDefaultPolicyVersionRequest is the SetDefaultPolicyVersionRequest shape of AWS's model.
@@ -1021,6 +1139,12 @@ type Tag struct {
 	Value *string `aws:"required,max=256" pattern:"[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"`
 }
 
+// TagOpenIDConnectProviderRequest is the TagOpenIDConnectProviderRequest shape of AWS's model.
+type TagOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string `aws:"required,min=20,max=2048"`
+	Tags                     []Tag   `aws:"required,max=50"`
+}
+
 // TagPolicyRequest is the TagPolicyRequest shape of AWS's model.
 type TagPolicyRequest struct {
 	PolicyArn *string `aws:"required,min=20,max=2048"`
@@ -1037,6 +1161,12 @@ type TagRoleRequest struct {
 type TagUserRequest struct {
 	UserName *string `aws:"required,min=1,max=128" pattern:"[\\w+=,.@-]+"`
 	Tags     []Tag   `aws:"required,max=50"`
+}
+
+// UntagOpenIDConnectProviderRequest is the UntagOpenIDConnectProviderRequest shape of AWS's model.
+type UntagOpenIDConnectProviderRequest struct {
+	OpenIDConnectProviderArn *string  `aws:"required,min=20,max=2048"`
+	TagKeys                  []string `aws:"required,max=50"`
 }
 
 // UntagPolicyRequest is the UntagPolicyRequest shape of AWS's model.
@@ -1082,6 +1212,12 @@ type UpdateLoginProfileRequest struct {
 	UserName              *string `aws:"required,min=1,max=64" pattern:"[\\w+=,.@-]+"`
 	Password              *string `aws:"min=1,max=128" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
 	PasswordResetRequired *bool
+}
+
+// UpdateOpenIDConnectProviderThumbprintRequest is the UpdateOpenIDConnectProviderThumbprintRequest shape of AWS's model.
+type UpdateOpenIDConnectProviderThumbprintRequest struct {
+	OpenIDConnectProviderArn *string  `aws:"required,min=20,max=2048"`
+	ThumbprintList           []string `aws:"required"`
 }
 
 // UpdateRoleDescriptionRequest is the UpdateRoleDescriptionRequest shape of AWS's model.

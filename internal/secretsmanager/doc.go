@@ -65,8 +65,11 @@
 //
 // Not supported: scheduled rotation (RotationRules are stored and shown,
 // but rotation runs only when RotateSecret asks for it), checking that
-// the function lets Secrets Manager invoke it, resource policies,
-// replication to other regions, the owning-service filter, and
+// the function lets Secrets Manager invoke it, deciding calls with
+// resource policies (PutResourcePolicy keeps one, checking its syntax
+// and, with BlockPublicPolicy, refusing an Allow to Principal "*"
+// without a condition, which ValidateResourcePolicy reports as
+// PUBLIC_ACCESS_CHECK; no other check is made), replication to other regions, the owning-service filter, and
 // encryption under the KMS key itself (nor are key policies evaluated).
 // ListSecrets sorts by creation date, oldest first unless SortOrder is
 // desc, and its primary-region filter matches nothing (secrets are not

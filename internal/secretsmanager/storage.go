@@ -29,6 +29,9 @@ type secret struct {
 	RotationRules  *RotationRulesType `json:"rotationRules,omitempty"`
 	RotationOn     bool               `json:"rotationOn,omitempty"`
 	Rotated        int64              `json:"rotated,omitempty"`
+	// Policy is the secret's resource policy, as PutResourcePolicy
+	// took it; empty when it has none.
+	Policy string `json:"policy,omitempty"`
 }
 
 type tag struct {

@@ -61,6 +61,17 @@ type CreateSecretResponse struct {
 	ReplicationStatus []ReplicationStatusType
 }
 
+// DeleteResourcePolicyRequest is the DeleteResourcePolicyRequest shape of AWS's model.
+type DeleteResourcePolicyRequest struct {
+	SecretId *string `aws:"required,min=1,max=2048"`
+}
+
+// DeleteResourcePolicyResponse is the DeleteResourcePolicyResponse shape of AWS's model.
+type DeleteResourcePolicyResponse struct {
+	ARN  *string `aws:"min=20,max=2048"`
+	Name *string `aws:"min=1,max=512"`
+}
+
 // DeleteSecretRequest is the DeleteSecretRequest shape of AWS's model.
 type DeleteSecretRequest struct {
 	SecretId                   *string `aws:"required,min=1,max=2048"`
@@ -124,6 +135,18 @@ type GetRandomPasswordResponse struct {
 	RandomPassword *string `aws:"max=4096"`
 }
 
+// GetResourcePolicyRequest is the GetResourcePolicyRequest shape of AWS's model.
+type GetResourcePolicyRequest struct {
+	SecretId *string `aws:"required,min=1,max=2048"`
+}
+
+// GetResourcePolicyResponse is the GetResourcePolicyResponse shape of AWS's model.
+type GetResourcePolicyResponse struct {
+	ARN            *string `aws:"min=20,max=2048"`
+	Name           *string `aws:"min=1,max=512"`
+	ResourcePolicy *string `aws:"min=1,max=20480"`
+}
+
 // GetSecretValueRequest is the GetSecretValueRequest shape of AWS's model.
 type GetSecretValueRequest struct {
 	SecretId     *string `aws:"required,min=1,max=2048"`
@@ -171,6 +194,19 @@ type ListSecretsRequest struct {
 type ListSecretsResponse struct {
 	SecretList []SecretListEntry
 	NextToken  *string `aws:"min=1,max=4096"`
+}
+
+// PutResourcePolicyRequest is the PutResourcePolicyRequest shape of AWS's model.
+type PutResourcePolicyRequest struct {
+	SecretId          *string `aws:"required,min=1,max=2048"`
+	ResourcePolicy    *string `aws:"required,min=1,max=20480"`
+	BlockPublicPolicy *bool
+}
+
+// PutResourcePolicyResponse is the PutResourcePolicyResponse shape of AWS's model.
+type PutResourcePolicyResponse struct {
+	ARN  *string `aws:"min=20,max=2048"`
+	Name *string `aws:"min=1,max=512"`
 }
 
 // PutSecretValueRequest is the PutSecretValueRequest shape of AWS's model.
@@ -326,6 +362,24 @@ type UpdateSecretVersionStageRequest struct {
 type UpdateSecretVersionStageResponse struct {
 	ARN  *string `aws:"min=20,max=2048"`
 	Name *string `aws:"min=1,max=256"`
+}
+
+// ValidateResourcePolicyRequest is the ValidateResourcePolicyRequest shape of AWS's model.
+type ValidateResourcePolicyRequest struct {
+	SecretId       *string `aws:"min=1,max=2048"`
+	ResourcePolicy *string `aws:"required,min=1,max=20480"`
+}
+
+// ValidateResourcePolicyResponse is the ValidateResourcePolicyResponse shape of AWS's model.
+type ValidateResourcePolicyResponse struct {
+	PolicyValidationPassed *bool
+	ValidationErrors       []ValidationErrorsEntry
+}
+
+// ValidationErrorsEntry is the ValidationErrorsEntry shape of AWS's model.
+type ValidationErrorsEntry struct {
+	CheckName    *string `aws:"min=1,max=512"`
+	ErrorMessage *string
 }
 
 // FilterNameStringType is the FilterNameStringType enum of AWS's model.

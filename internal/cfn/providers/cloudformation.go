@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -14,11 +13,6 @@ import (
 )
 
 func init() {
-	resource.Register(&resource.Type{
-		Name:       "AWS::CloudFormation::WaitConditionHandle",
-		Provider:   waitConditionHandle{},
-		Attributes: []string{},
-	})
 	resource.Register(&resource.Type{
 		Name:       "AWS::CDK::Metadata",
 		Provider:   cdkMetadata{},
@@ -36,28 +30,6 @@ func init() {
 		StackTagsOnly: true,
 	})
 }
-
-// waitConditionHandle is AWS::CloudFormation::WaitConditionHandle, a
-// no-op: templates use it as a placeholder that forces a replacement, or
-// with a WaitCondition virga does not have. Its Ref, on AWS a presigned
-// URL that takes signals, is a URL on virga's endpoint that nothing
-// answers yet.
-type waitConditionHandle struct{}
-
-func (waitConditionHandle) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	endpoint := "http://localhost:4566"
-	if r.Env != nil && r.Env.Endpoint != "" {
-		endpoint = strings.TrimSuffix(r.Env.Endpoint, "/")
-	}
-	u := endpoint + "/_virga/cloudformation/wait-condition/" + url.PathEscape(r.StackID) + "/" + url.PathEscape(r.LogicalID)
-	return &resource.Result{PhysicalID: u, Attributes: map[string]any{}}, nil
-}
-
-func (waitConditionHandle) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: r.Attributes}, nil
-}
-
-func (waitConditionHandle) Delete(ctx context.Context, r *resource.Request) error { return nil }
 
 // cdkMetadata is AWS::CDK::Metadata, the resource the AWS CDK adds to
 // every stack it synthesizes to report which constructs it used

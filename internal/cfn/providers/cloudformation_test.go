@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/virga/virga/internal/cfn/providers"
 	"github.com/virga/virga/internal/cfn/resource"
 )
 
@@ -16,7 +17,7 @@ func TestWaitConditionHandleAndNestedStack(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	h := s.create("AWS::CloudFormation::WaitConditionHandle", "Handle", map[string]any{})
-	if !strings.HasPrefix(h.ref(), s.v.Endpoint+"/") || !strings.HasSuffix(h.ref(), "/Handle") {
+	if !strings.HasPrefix(h.ref(), s.v.Endpoint+providers.WaitHandlePath) {
 		t.Errorf("wait condition handle Ref %q", h.ref())
 	}
 	h.update(map[string]any{})
@@ -102,7 +103,7 @@ func TestCDKMetadata(t *testing.T) {
 func TestRegistered(t *testing.T) {
 	t.Parallel()
 	want := []string{
-		"AWS::CDK::Metadata", "AWS::CloudFormation::Stack", "AWS::CloudFormation::WaitConditionHandle",
+		"AWS::CDK::Metadata", "AWS::CloudFormation::Stack", "AWS::CloudFormation::WaitCondition", "AWS::CloudFormation::WaitConditionHandle",
 		"AWS::DynamoDB::GlobalTable", "AWS::DynamoDB::Table",
 		"AWS::Events::EventBus", "AWS::Events::Rule",
 		"AWS::IAM::InstanceProfile", "AWS::IAM::ManagedPolicy", "AWS::IAM::Policy", "AWS::IAM::Role",

@@ -64,21 +64,18 @@ func (u *ResponseURLs) take(token string) (pendingResponse, bool) {
 
 // ServeHTTP takes a PUT to a response URL.
 func (u *ResponseURLs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	token, ok := strings.CutPrefix(r.URL.Path, ResponsePath)
-	if !ok || token == "" || strings.Contains(token, "/") {
-		http.NotFound(w, r)
-		return
+	token, _ := strings.CutPrefix(r.URL.Path, ResponsePath)
+	if strings.Contains(token, "/") {
+		token = ""
 	}
-	if r.Method != http.MethodPut {
-		w.Header().Set("Allow", http.MethodPut)
-		s3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
-		return
-	}
-	u.mu.Lock()
-	p, ok := u.pending[token]
-	u.mu.Unlock()
-	if !ok {
-		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+	var p pendingResponse
+	if !acceptPut(w, r, token, func() bool {
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		var ok bool
+		p, ok = u.pending[token]
+		return ok
+	}) {
 		return
 	}
 	// The body is read to one byte over the limit, enough for the
@@ -91,12 +88,31 @@ func (u *ResponseURLs) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Of PUTs at once, the first to finish is the response.
-	if p, ok = u.take(token); !ok {
+	p, ok := u.take(token)
+	if !ok {
 		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		return
 	}
 	p.body <- body
 	w.WriteHeader(http.StatusOK)
+}
+
+// acceptPut answers what is not a PUT to an open URL, as S3 answers a
+// presigned URL's, and says whether the request is one: token is the
+// URL's ("" for a path that is none), open whether it is open.
+func acceptPut(w http.ResponseWriter, r *http.Request, token string, open func() bool) bool {
+	switch {
+	case token == "":
+		http.NotFound(w, r)
+	case r.Method != http.MethodPut:
+		w.Header().Set("Allow", http.MethodPut)
+		s3Error(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The specified method is not allowed against this resource.")
+	case !open():
+		s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+	default:
+		return true
+	}
+	return false
 }
 
 // s3Error writes an error as S3, whose presigned URLs response URLs

@@ -163,6 +163,23 @@
 // AWS::StepFunctions::Activity is CreateActivity with Name and Tags;
 // Ref and Arn are its ARN.
 //
+// # Wait conditions
+//
+// AWS::CloudFormation::WaitConditionHandle's Ref is a URL on virga's
+// endpoint (ENDPOINT/_virga/cloudformation/wait-condition/TOKEN, served
+// by WaitHandles) that takes signals as AWS's presigned S3 URL does: a
+// PUT of {"Status", "Reason", "UniqueId", "Data"}, as cfn-signal or
+// curl sends it, kept by UniqueId. AWS::CloudFormation::WaitCondition
+// waits for Count SUCCESS signals on its Handle within Timeout seconds
+// and fails at the first FAILURE ("WaitCondition received failed
+// message: 'REASON' for uniqueId: ID") or at the timeout
+// ("WaitCondition timed out. Received N conditions when expecting M");
+// its Ref is STACKID/LOGICALID and Data the JSON object of UniqueId to
+// Data. Changes to it are not applied, as on AWS. Signals are kept in
+// memory (a restart loses those received), and a WaitCondition without
+// Handle, which waits on a CreationPolicy's signals, is refused: virga
+// has no SignalResource.
+//
 // # Parameters and secrets
 //
 // AWS::SSM::Parameter makes String and StringList parameters only, as
@@ -172,6 +189,9 @@
 // the same options, put under GenerateStringKey in the JSON
 // SecretStringTemplate when both are given; its Ref and Id are the ARN,
 // and deleting it skips the recovery window.
+// AWS::SecretsManager::ResourcePolicy is PutResourcePolicy (Ref and Id
+// the secret's ARN), again on an update, refused when the secret
+// already has a policy; a new SecretId replaces it.
 //
 // # Cognito user pools
 //
@@ -194,6 +214,10 @@
 // with the template's properties (a FORCE_CHANGE_PASSWORD user whose
 // temporary password virga logs unless MessageAction is SUPPRESS); its
 // Ref is the template's Username, and any change replaces it.
+// AWS::Cognito::UserPoolUserToGroupAttachment is AdminAddUserToGroup
+// (Ref USERPOOLID|GROUPNAME|USERNAME; any change replaces it), refused
+// when the user is already in the group, and AdminRemoveUserFromGroup
+// when deleted.
 //
 // # Cognito identity pools
 //
@@ -342,7 +366,19 @@
 // AWS::IAM::User, AWS::IAM::Group, AWS::IAM::UserToGroupAddition and
 // AWS::IAM::InstanceProfile are made, not recorded: they are real IAM
 // entities (iam.go), but IAM enforces no policy yet, so no permission is
-// checked against them. AWS::CloudFormation::WaitConditionHandle is a no-op whose Ref is a URL nothing answers yet.
+// checked against them. AWS::IAM::RolePolicy, ::UserPolicy and
+// ::GroupPolicy put one inline policy on one principal; their Ref is
+// POLICYNAME|PRINCIPALNAME, a new PolicyName or principal replaces them,
+// and, unlike AWS::IAM::Policy, they refuse a policy the principal
+// already has. AWS::IAM::AccessKey's Ref is the key id and GetAtt
+// SecretAccessKey its secret; Status changes in place and a new Serial
+// or UserName replaces (rotates) the key. AWS::IAM::OIDCProvider is
+// CreateOpenIDConnectProvider (Ref and Arn its ARN), refused when the
+// account has a provider for the issuer; ClientIdList, ThumbprintList
+// and Tags change in place and a new Url replaces it.
+// AWS::IAM::ServiceLinkedRole is CreateServiceLinkedRole (Ref and
+// RoleName the role's name, AWSServiceRoleForNAME); Description changes
+// in place, AWSServiceName and CustomSuffix replace it.
 // AWS::CDK::Metadata, which the AWS CDK adds to every stack, is a no-op
 // whose physical ID is a UUID.
 // AWS::ApiGateway::Account sets the account's CloudWatch role

@@ -2,6 +2,7 @@ package providers_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,9 +12,10 @@ import (
 
 	"github.com/virga/virga/internal/awsproto"
 	"github.com/virga/virga/internal/awsproto/apierr"
-	_ "github.com/virga/virga/internal/cfn/providers"
+	"github.com/virga/virga/internal/cfn/providers"
 	"github.com/virga/virga/internal/cfn/resource"
 	"github.com/virga/virga/internal/e2e"
+	"github.com/virga/virga/internal/ids"
 )
 
 const (
@@ -45,6 +47,7 @@ func newStack(t *testing.T) *stack {
 			return s.Call(ctx, awsproto.CallOptions{Host: host}, op, in)
 		},
 		Region: v.Cfg.Region, Account: v.Cfg.AccountID, Endpoint: v.Endpoint,
+		WaitHandles: providers.NewWaitHandles(ids.New(rand.Reader)),
 	}
 	if v.Clock != nil {
 		env.Clock = v.Clock

@@ -45,6 +45,35 @@ type Env struct {
 	// providers answer (AWS::CloudFormation::CustomResource); nil when
 	// the engine has none, which fails custom resources.
 	Responses Responses
+	// WaitHandles keeps wait condition handles' URLs and the signals
+	// they receive (AWS::CloudFormation::WaitConditionHandle); nil when
+	// the engine has none, which fails wait conditions.
+	WaitHandles WaitHandles
+}
+
+// WaitHandles issues the URLs of wait condition handles, which take any
+// number of signals until they are closed.
+type WaitHandles interface {
+	// Open makes a handle's URL, returning its path (under
+	// Env.Endpoint).
+	Open() (path string)
+	// Signals returns the signals the handle at path has received, one
+	// for each UniqueId (a later one replaces an earlier), in the order
+	// their ids first arrived. A path that is no open handle's (one made
+	// before virga restarted) is opened again, to take signals from
+	// now on; ok is false for a path that cannot be a handle's.
+	Signals(path string) (signals []Signal, ok bool)
+	// Close retires the handle at path.
+	Close(path string)
+}
+
+// Signal is one signal a wait condition handle received: the JSON
+// object cfn-signal and curl PUT to its URL.
+type Signal struct {
+	Status   string
+	Reason   string
+	UniqueID string `json:"UniqueId"`
+	Data     string
 }
 
 // Responses issues response URLs: each takes one PUT, whose body it
