@@ -81,7 +81,9 @@ func (c capacity) current(ctx context.Context) (int32, error) {
 	case "dynamodb":
 		table, index, read := c.dynamoDB()
 		out, err := c.s.call(ctx, "dynamodb", "DescribeTable", map[string]any{"TableName": table})
-		if isCode(err, "ResourceNotFoundException") {
+		// A name DynamoDB refuses to look up (too short, a character
+		// it does not allow) names no table either.
+		if isCode(err, "ResourceNotFoundException") || isCode(err, "ValidationException") {
 			return 0, invalid("DynamoDB table '%s' does not exist", table)
 		}
 		if err != nil {

@@ -61,6 +61,7 @@ func TestApplicationAutoScalingDynamoDB(t *testing.T) {
 		want string
 	}{
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("table/missing"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException"},
+		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("table/t1"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: DynamoDB table 't1' does not exist"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String("orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: dim, ResourceId: aws.String(" table/orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
 		{aas.RegisterScalableTargetInput{ServiceNamespace: ns, ScalableDimension: aastypes.ScalableDimensionECSServiceDesiredCount, ResourceId: aws.String("table/orders"), MinCapacity: aws.Int32(1), MaxCapacity: aws.Int32(2)}, "ValidationException: Unsupported service namespace, resource type or scalable dimension"},
