@@ -2,6 +2,7 @@ package elbv2
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -79,4 +80,21 @@ func (s *Service) TargetHealth(ctx context.Context, targetGroupARN, id string, p
 		}
 	}
 	return TargetHealthInfo{}, nil
+}
+
+// ServeListener serves a request as the listener with the ARN receives
+// it on its port (its rules, then its default action), for API
+// Gateway's private integrations, which reach a listener through a VPC
+// link. It answers false, having written nothing, when there is no such
+// listener or it is a Network Load Balancer's, which takes connections,
+// not requests.
+func (s *Service) ServeListener(w http.ResponseWriter, r *http.Request, listenerARN string) bool {
+	s.mu.RLock()
+	l := s.listeners[listenerARN]
+	s.mu.RUnlock()
+	if l == nil || isNetworkProtocol(l.Protocol) {
+		return false
+	}
+	s.serveListener(w, r, listenerARN)
+	return true
 }
