@@ -170,15 +170,17 @@
 // BadRequestException; a Cloud Map service's ARN NotImplementedException;
 // the listener is not looked up until a request). Its request goes to
 // the listener in process, through Deps.Listeners (the elbv2 service),
-// as the load balancer would receive it on its port: its rules choose
-// the action, and a forward gets X-Forwarded-For, -Proto and -Port. The
+// as the load balancer would receive it on its port: an Application
+// Load Balancer's rules choose the action, and a forward gets
+// X-Forwarded-For, -Proto and -Port; a Network Load Balancer's TCP
+// listener passes the request as it is to its next target. The
 // request keeps the client's Host header and the path as the client
 // sent it, with a named stage's name (AWS's documented behaviour:
 // overwrite:path to $request.path leaves it out), and takes request and
 // response parameter mappings as other HTTP proxy integrations do. The
 // load balancer's own answers (503 with no target, 502, 504) come back
-// as they are; a listener that is gone, or a Network Load Balancer's
-// (which takes connections, not requests: not supported yet), is 500
+// as they are; a listener that is gone, a Network Load Balancer's with
+// no target or whose target refuses, or a UDP one, is 500
 // {"message":"Internal Server Error"}. TlsConfig's ServerNameToVerify is
 // kept and returned; as virga's listeners terminate no TLS, no
 // certificate is verified.

@@ -18,10 +18,11 @@ const connectionVpcLink = "VPC_LINK"
 // Listeners serves requests as load balancers' listeners receive them.
 // *elbv2.Service implements it.
 type Listeners interface {
-	// ServeListener serves r as the listener with the ARN would, and
-	// answers false, having written nothing, when there is no such
-	// listener that takes HTTP requests.
-	ServeListener(w http.ResponseWriter, r *http.Request, listenerARN string) bool
+	// ServeListener serves r as the listener with the ARN receives it,
+	// and answers an error, having written nothing, when the request
+	// reached no server (no such listener, no target behind a Network
+	// Load Balancer's).
+	ServeListener(w http.ResponseWriter, r *http.Request, listenerARN string) error
 }
 
 // checkPrivateIntegration checks what a private integration names: its
@@ -87,8 +88,8 @@ func (t listenerTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	// comes from the VPC link's network interfaces.
 	in.RemoteAddr = "127.0.0.1:0"
 	rec := httptest.NewRecorder()
-	if !t.listeners.ServeListener(rec, in, t.arn) {
-		return nil, errListenerGone
+	if err := t.listeners.ServeListener(rec, in, t.arn); err != nil {
+		return nil, err
 	}
 	resp := rec.Result()
 	resp.Request = req

@@ -13,14 +13,14 @@ import (
 // request it got.
 type fakeListener struct{ arn string }
 
-func (f *fakeListener) ServeListener(w http.ResponseWriter, r *http.Request, arn string) bool {
+func (f *fakeListener) ServeListener(w http.ResponseWriter, r *http.Request, arn string) error {
 	if arn != f.arn {
-		return false
+		return errListenerGone
 	}
 	w.Header().Set("X-Listener-Host", r.Host)
 	w.WriteHeader(http.StatusAccepted)
 	io.WriteString(w, r.Method+" "+r.URL.RequestURI())
-	return true
+	return nil
 }
 
 // TestPrivateIntegration sends requests through a VPC link to a

@@ -41,6 +41,9 @@ type balancerListeners struct{ b *elbv2.Service }
 
 var _ apigatewayv2.Listeners = (*balancerListeners)(nil)
 
-func (l *balancerListeners) ServeListener(w http.ResponseWriter, r *http.Request, arn string) bool {
-	return l.b != nil && l.b.ServeListener(w, r, arn)
+func (l *balancerListeners) ServeListener(w http.ResponseWriter, r *http.Request, arn string) error {
+	if l.b == nil {
+		return elbv2.ErrNoListener
+	}
+	return l.b.ServeListener(w, r, arn)
 }

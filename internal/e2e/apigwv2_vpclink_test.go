@@ -112,6 +112,38 @@ func TestAPIGWv2VpcLink(t *testing.T) {
 		t.Errorf("no target: HTTP %d %q", r.Status, r.Body)
 	}
 
+	// A Network Load Balancer's TCP listener passes the request on as
+	// it is: no X-Forwarded headers.
+	nlb := mustGW(lbs.CreateLoadBalancer(ctx, &elb.CreateLoadBalancerInput{Name: aws.String("net"), Type: elbtypes.LoadBalancerTypeEnumNetwork,
+		Scheme: elbtypes.LoadBalancerSchemeEnumInternal, Subnets: net.Subnets[:2]}))(t).LoadBalancers[0]
+	tcpListener := func(name string, ports ...int32) string {
+		out := mustGW(lbs.CreateTargetGroup(ctx, &elb.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumTcp,
+			Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp}))(t)
+		tg := out.TargetGroups[0].TargetGroupArn
+		for _, p := range ports {
+			mustGW(lbs.RegisterTargets(ctx, &elb.RegisterTargetsInput{TargetGroupArn: tg,
+				Targets: []elbtypes.TargetDescription{{Id: aws.String("127.0.0.1"), Port: aws.Int32(p)}}}))(t)
+		}
+		return aws.ToString(mustGW(lbs.CreateListener(ctx, &elb.CreateListenerInput{LoadBalancerArn: nlb.LoadBalancerArn,
+			Protocol: elbtypes.ProtocolEnumTcp, Port: aws.Int32(freePort(t)), DefaultActions: forwardTo(aws.ToString(tg))}))(t).Listeners[0].ListenerArn)
+	}
+	for key, uri := range map[string]string{"GET /nlb/{x}": tcpListener("tcp", backendPort), "GET /nlb-empty": tcpListener("tcp-empty")} {
+		out := mustGW(c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{ApiId: &apiID, IntegrationType: gwtypes.IntegrationTypeHttpProxy,
+			ConnectionType: gwtypes.ConnectionTypeVpcLink, ConnectionId: &linkID, IntegrationUri: aws.String(uri), IntegrationMethod: aws.String("ANY"),
+			PayloadFormatVersion: aws.String("1.0")}))(t)
+		mustGW(c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{ApiId: &apiID, RouteKey: aws.String(key),
+			Target: aws.String("integrations/" + aws.ToString(out.IntegrationId))}))(t)
+	}
+	r = callHTTPAPI(t, env, apiID, "GET", "/nlb/1", nil, nil, false)
+	if r.Status != 200 || string(r.Body) != "svc /nlb/1" || r.Header.Get("X-Got-Host") != host || r.Header.Get("X-Got-Forwarded-Proto") != "" {
+		t.Errorf("through a Network Load Balancer: HTTP %d %q %v", r.Status, r.Body, r.Header)
+	}
+	// Its listener has no target: the connection is reset, and API
+	// Gateway answers 500.
+	if r := callHTTPAPI(t, env, apiID, "GET", "/nlb-empty", nil, nil, false); r.Status != 500 || string(r.Body) != `{"message":"Internal Server Error"}` {
+		t.Errorf("no NLB target: HTTP %d %q", r.Status, r.Body)
+	}
+
 	// A VPC link in use is not deleted.
 	_, err = c.DeleteVpcLink(ctx, &apigatewayv2.DeleteVpcLinkInput{VpcLinkId: &linkID})
 	expectAPIError(t, err, "ConflictException", 409)
