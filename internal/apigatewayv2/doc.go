@@ -146,11 +146,44 @@
 // requestContext.authorizer.iam in 2.0 events and requestContext.identity
 // in 1.0 events, but does not check the signature against IAM), service integrations with services
 // virga does not have (AppConfig-GetConfiguration), private
-// integrations (VPC links), request parameter mapping for Lambda
+// integrations with AWS Cloud Map services, private integrations of
+// WebSocket APIs, request parameter mapping for Lambda
 // integrations (HTTP_PROXY and service integrations take it, and responses
-// of all of them: parameter_mapping.go), and mutual TLS and TlsConfig.
+// of all of them: parameter_mapping.go), and mutual TLS.
 // Their operations and
 // parameters answer NotImplementedException (501).
+//
+// # VPC links and private integrations
+//
+// VPC links (op_vpclinks.go, VpcLinkVersion V2) are kept in the store
+// beside the APIs, tagged by arn:aws:apigateway:REGION::/vpclinks/ID. A
+// link's subnets and security groups must be ones EC2 keeps (through
+// vpcref; another is BadRequestException with EC2's message for it).
+// CreateVpcLink answers PENDING, as AWS does while it provisions network
+// interfaces; virga has none to provision, and the link is AVAILABLE
+// from then on. A link an integration uses is not deleted
+// (ConflictException, in virga's words).
+//
+// A private integration (private.go) is an HTTP_PROXY integration with
+// ConnectionType VPC_LINK, ConnectionId a VPC link of this account and
+// IntegrationUri a load balancer listener's ARN (anything else is
+// BadRequestException; a Cloud Map service's ARN NotImplementedException;
+// the listener is not looked up until a request). Its request goes to
+// the listener in process, through Deps.Listeners (the elbv2 service),
+// as the load balancer would receive it on its port: an Application
+// Load Balancer's rules choose the action, and a forward gets
+// X-Forwarded-For, -Proto and -Port; a Network Load Balancer's TCP
+// listener passes the request as it is to its next target. The
+// request keeps the client's Host header and the path as the client
+// sent it, with a named stage's name (AWS's documented behaviour:
+// overwrite:path to $request.path leaves it out), and takes request and
+// response parameter mappings as other HTTP proxy integrations do. The
+// load balancer's own answers (503 with no target, 502, 504) come back
+// as they are; a listener that is gone, a Network Load Balancer's with
+// no target or whose target refuses, or a UDP one, is 500
+// {"message":"Internal Server Error"}. TlsConfig's ServerNameToVerify is
+// kept and returned; as virga's listeners terminate no TLS, no
+// certificate is verified.
 //
 // # Custom domain names
 //

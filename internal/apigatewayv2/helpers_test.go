@@ -20,10 +20,11 @@ import (
 )
 
 const (
-	testAccount = "000000000000"
-	testRegion  = "us-east-1"
-	testFn      = "arn:aws:lambda:us-east-1:000000000000:function:echo"
-	testAuthFn  = "arn:aws:lambda:us-east-1:000000000000:function:auth"
+	testAccount  = "000000000000"
+	testRegion   = "us-east-1"
+	testFn       = "arn:aws:lambda:us-east-1:000000000000:function:echo"
+	testAuthFn   = "arn:aws:lambda:us-east-1:000000000000:function:auth"
+	testListener = "arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2"
 )
 
 // testEpoch is when the tests' fake clock starts.
@@ -97,6 +98,8 @@ type harness struct {
 	clock *clock.Fake
 	fns   *fakeFunctions
 	ctx   context.Context
+	// listeners serves private integrations; nil serves none.
+	listeners Listeners
 }
 
 func newHarness(t *testing.T, dir string) *harness {
@@ -114,7 +117,7 @@ func (h *harness) open() {
 		h.t.Fatal(err)
 	}
 	h.db = db
-	h.s, err = New(Deps{Store: db, Clock: h.clock, IDs: ids.New(nil), Account: testAccount, Region: testRegion, Functions: h.fns})
+	h.s, err = New(Deps{Store: db, Clock: h.clock, IDs: ids.New(nil), Account: testAccount, Region: testRegion, Functions: h.fns, Listeners: h.listeners})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -16,7 +16,11 @@ import (
 // stage's variables put into it, and the response comes back as it is.
 // For the $default route the request's whole path is added to the URL's.
 func (s *Service) proxyHTTP(inv *invocation, integ *integrationRecord) *response {
+	client := s.client
 	target, err := proxyURL(inv, integ)
+	if integ.ConnectionType == connectionVpcLink {
+		target, err, client = privateURL(inv), nil, s.privateClient(integ)
+	}
 	if err != nil {
 		s.log.Warn("apigatewayv2: HTTP integration URI", "api", inv.api.ID, "integration", integ.ID,
 			"err", err, "requestId", inv.requestID)
@@ -40,9 +44,13 @@ func (s *Service) proxyHTTP(inv *invocation, integ *integrationRecord) *response
 		}
 		req.Header[http.CanonicalHeaderKey(h.name)] = h.values
 	}
+	if integ.ConnectionType == connectionVpcLink {
+		// The load balancer gets the Host the client sent.
+		req.Host = inv.r.Host
+	}
 	inv.mapRequest(integ, req)
 	start := s.clock.Now()
-	resp, err := s.client.Do(req)
+	resp, err := client.Do(req)
 	s.integrationDone(inv, start, 0)
 	if err == nil {
 		inv.integration.status = resp.StatusCode

@@ -2,9 +2,8 @@ package apigatewayv2
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"strings"
+	"time"
 )
 
 // Defaults AWS gives an HTTP API.
@@ -141,16 +140,7 @@ func (s *Service) getAPI(ctx context.Context, in *GetApiRequest) (*GetApiRespons
 }
 
 func (s *Service) getAPIs(ctx context.Context, in *GetApisRequest) (*GetApisResponse, error) {
-	s.mu.RLock()
-	all := slices.Collect(maps.Values(s.apis))
-	s.mu.RUnlock()
-	slices.SortFunc(all, func(a, b *apiRecord) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	items, next, err := page(all, in.MaxResults, in.NextToken)
+	items, next, err := pageOldestFirst(s, s.apis, func(a *apiRecord) (time.Time, string) { return a.Created, a.ID }, in.MaxResults, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,8 @@ func (s *Service) createIntegration(ctx context.Context, in *CreateIntegrationRe
 			}
 		} else if err := checkIntegration(integ, in.PayloadFormatVersion == nil); err != nil {
 			return err
+		} else if err := s.checkVpcLinkLocked(integ); err != nil {
+			return err
 		}
 		integ.ID = newID(s.ids, a.Integrations, 7)
 		a.Integrations[integ.ID] = integ
@@ -88,7 +90,9 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 		}
 	case "HTTP_PROXY":
 		u, err := url.Parse(integ.URI)
-		if integ.URI == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if integ.ConnectionType == connectionVpcLink {
+			// A private integration's URI is a listener's ARN, checked below.
+		} else if integ.URI == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			if !strings.Contains(integ.URI, "${stageVariables.") {
 				return badRequest("Invalid IntegrationUri %q: an HTTP_PROXY integration's URI is an http or https URL.", integ.URI)
 			}
@@ -114,8 +118,10 @@ func checkIntegration(integ *integrationRecord, noVersion bool) error {
 		return badRequest("Invalid PayloadFormatVersion %s: use 1.0 or 2.0.", integ.PayloadFormatVersion)
 	}
 	switch {
-	case integ.ConnectionType == "VPC_LINK":
-		return ErrNotImplemented.WithMessage("Private integrations (ConnectionType VPC_LINK) are not implemented by virga yet.")
+	case integ.ConnectionType == connectionVpcLink:
+		if err := checkPrivateIntegration(integ); err != nil {
+			return err
+		}
 	case integ.ConnectionType != "INTERNET":
 		return badRequest("Invalid ConnectionType %s.", integ.ConnectionType)
 	}
@@ -275,7 +281,10 @@ func (s *Service) updateIntegration(ctx context.Context, in *UpdateIntegrationRe
 		if a.ProtocolType == protocolWebSocket {
 			return checkWebSocketIntegration(integ)
 		}
-		return checkIntegration(integ, false)
+		if err := checkIntegration(integ, false); err != nil {
+			return err
+		}
+		return s.checkVpcLinkLocked(integ)
 	})
 	if err != nil {
 		return nil, err

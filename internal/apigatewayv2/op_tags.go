@@ -10,17 +10,23 @@ import (
 // per resource: 50".
 const maxTags = 50
 
-// taggable is a resource tags are set on: an API, or one of its stages.
+// taggable is a resource tags are set on: an API, one of its stages,
+// or a VPC link.
 type taggable struct {
 	apiID, stage string
+	vpcLink      string
 }
 
 // parseTaggable reads a resource ARN of this region:
-// arn:aws:apigateway:REGION::/apis/ID[/stages/NAME].
+// arn:aws:apigateway:REGION::/apis/ID[/stages/NAME] or
+// arn:aws:apigateway:REGION::/vpclinks/ID.
 func (s *Service) parseTaggable(arn string) (taggable, error) {
+	if id, ok := strings.CutPrefix(arn, "arn:aws:apigateway:"+s.region+"::/vpclinks/"); ok && id != "" && !strings.Contains(id, "/") {
+		return taggable{vpcLink: id}, nil
+	}
 	rest, ok := strings.CutPrefix(arn, "arn:aws:apigateway:"+s.region+"::/apis/")
 	if !ok {
-		return taggable{}, badRequest("Invalid resource ARN %s: virga tags HTTP APIs and their stages, arn:aws:apigateway:%s::/apis/ID[/stages/NAME].", arn, s.region)
+		return taggable{}, badRequest("Invalid resource ARN %s: virga tags HTTP APIs, their stages and VPC links, arn:aws:apigateway:%s::/apis/ID[/stages/NAME] or ::/vpclinks/ID.", arn, s.region)
 	}
 	id, stagePart, hasStage := strings.Cut(rest, "/")
 	t := taggable{apiID: id}
@@ -49,16 +55,47 @@ func tagsOf(a *apiRecord, t taggable) (*map[string]string, error) {
 	return &st.Tags, nil
 }
 
-func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
-	t, err := s.parseTaggable(*in.ResourceArn)
+// withTags calls fn with the tags of the resource the ARN names; when
+// write is set, fn changes a copy of the resource, which is committed.
+func (s *Service) withTags(arn string, write bool, fn func(tags *map[string]string) error) error {
+	t, err := s.parseTaggable(arn)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	if t.vpcLink != "" {
+		if !write {
+			l, err := s.vpcLink(t.vpcLink)
+			if err != nil {
+				return err
+			}
+			return fn(&l.Tags)
+		}
+		_, err := s.changeVpcLink(t.vpcLink, func(l *vpcLinkRecord) error { return fn(&l.Tags) })
+		return err
+	}
+	if !write {
+		a, err := s.get(t.apiID)
+		if err != nil {
+			return err
+		}
+		tags, err := tagsOf(a, t)
+		if err != nil {
+			return err
+		}
+		return fn(tags)
 	}
 	_, err = s.update(t.apiID, false, func(a *apiRecord) error {
 		tags, err := tagsOf(a, t)
 		if err != nil {
 			return err
 		}
+		return fn(tags)
+	})
+	return err
+}
+
+func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*TagResourceResponse, error) {
+	return nil, s.withTags(*in.ResourceArn, true, func(tags *map[string]string) error {
 		merged := maps.Clone(*tags)
 		if merged == nil {
 			merged = map[string]string{}
@@ -70,39 +107,25 @@ func (s *Service) tagResource(ctx context.Context, in *TagResourceRequest) (*Tag
 		*tags = merged
 		return nil
 	})
-	return nil, err
 }
 
 func (s *Service) untagResource(ctx context.Context, in *UntagResourceRequest) (*noOutput, error) {
-	t, err := s.parseTaggable(*in.ResourceArn)
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.update(t.apiID, false, func(a *apiRecord) error {
-		tags, err := tagsOf(a, t)
-		if err != nil {
-			return err
-		}
+	return nil, s.withTags(*in.ResourceArn, true, func(tags *map[string]string) error {
 		for _, k := range in.TagKeys {
 			delete(*tags, k)
 		}
 		return nil
 	})
-	return nil, err
 }
 
 func (s *Service) getTags(ctx context.Context, in *GetTagsRequest) (*GetTagsResponse, error) {
-	t, err := s.parseTaggable(*in.ResourceArn)
+	var out map[string]string
+	err := s.withTags(*in.ResourceArn, false, func(tags *map[string]string) error {
+		out = tagsOut(*tags)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.get(t.apiID)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := tagsOf(a, t)
-	if err != nil {
-		return nil, err
-	}
-	return &GetTagsResponse{Tags: tagsOut(*tags)}, nil
+	return &GetTagsResponse{Tags: out}, nil
 }

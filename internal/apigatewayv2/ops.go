@@ -70,16 +70,17 @@ func (s *Service) operations() []awsproto.Operation {
 		op("UpdateModel", "PATCH /v2/apis/{apiId}/models/{modelId}", 200, awsproto.Handle(s.updateModel)),
 		op("DeleteModel", "DELETE /v2/apis/{apiId}/models/{modelId}", 204, awsproto.Handle(s.deleteModel)),
 
+		op("CreateVpcLink", "POST /v2/vpclinks", 201, awsproto.Handle(s.createVpcLink)),
+		op("GetVpcLink", "GET /v2/vpclinks/{vpcLinkId}", 200, awsproto.Handle(s.getVpcLink)),
+		op("GetVpcLinks", "GET /v2/vpclinks", 200, awsproto.Handle(s.getVpcLinks)),
+		op("UpdateVpcLink", "PATCH /v2/vpclinks/{vpcLinkId}", 200, awsproto.Handle(s.updateVpcLink)),
+		op("DeleteVpcLink", "DELETE /v2/vpclinks/{vpcLinkId}", 202, awsproto.Handle(s.deleteVpcLink)),
+
 		op("TagResource", "POST /v2/tags/{resource-arn}", 201, awsproto.Handle(s.tagResource)),
 		op("UntagResource", "DELETE /v2/tags/{resource-arn}", 204, awsproto.Handle(s.untagResource)),
 		op("GetTags", "GET /v2/tags/{resource-arn}", 200, awsproto.Handle(s.getTags)),
 
 		// Not implemented yet: each answers NotImplementedException (501).
-		notImplemented("CreateVpcLink", "POST /v2/vpclinks"),
-		notImplemented("GetVpcLink", "GET /v2/vpclinks/{vpcLinkId}"),
-		notImplemented("GetVpcLinks", "GET /v2/vpclinks"),
-		notImplemented("UpdateVpcLink", "PATCH /v2/vpclinks/{vpcLinkId}"),
-		notImplemented("DeleteVpcLink", "DELETE /v2/vpclinks/{vpcLinkId}"),
 		notImplemented("DeleteRouteRequestParameter", "DELETE /v2/apis/{apiId}/routes/{routeId}/requestparameters/{requestParameterKey}"),
 		op("DeleteAccessLogSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/accesslogsettings", 204, awsproto.Handle(s.deleteAccessLogSettings)),
 		op("DeleteRouteSettings", "DELETE /v2/apis/{apiId}/stages/{stageName}/routesettings/{routeKey}", 204, awsproto.Handle(s.deleteRouteSettings)),

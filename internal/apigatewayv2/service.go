@@ -22,6 +22,7 @@ import (
 	"github.com/virga/virga/internal/store"
 	"github.com/virga/virga/internal/store/keys"
 	"github.com/virga/virga/internal/throttle"
+	"github.com/virga/virga/internal/vpcref"
 )
 
 // SigningName is the SigV4 service name HTTP APIs are managed under. API
@@ -75,6 +76,11 @@ type Service struct {
 	// deployed holds the compiled deployment of every stage, by
 	// deployedKey(api, deployment).
 	deployed map[string]*deployment
+	// vpcLinks are the VPC links, by id.
+	vpcLinks map[string]*vpcLinkRecord
+	// network is Deps.Network; listeners is Deps.Listeners.
+	network   vpcref.Network
+	listeners Listeners
 
 	// accountBucket and buckets throttle requests (throttling.go); they
 	// synchronize themselves and are used without mu.
@@ -143,6 +149,13 @@ type Deps struct {
 	// Gateway and allow lambda:InvokeFunction. The request then fails
 	// as on AWS, with 500 Internal Server Error.
 	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
+	// Network is EC2's subnets and security groups, which VPC links'
+	// must be; nil checks none.
+	Network vpcref.Network
+	// Listeners serves private integrations' requests as load
+	// balancers' listeners receive them; nil answers them as failed
+	// integrations.
+	Listeners Listeners
 	// HostNames, when set, is told the host name of every API, made or
 	// loaded (ID.execute-api.localhost), so that virga's functions
 	// resolve it: a WebSocket API's function calls the API Gateway
@@ -167,7 +180,8 @@ func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, aws: d.AWS, domains: d.Domains, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
 		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
-		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
+		network: d.Network, listeners: d.Listeners,
+		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}, vpcLinks: map[string]*vpcLinkRecord{}}
 	if s.hostNames = d.HostNames; s.hostNames == nil {
 		s.hostNames = func(...string) {}
 	}
@@ -197,6 +211,9 @@ func New(d Deps) (*Service, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.loadVpcLinks(); err != nil {
 		return nil, err
 	}
 	names := make([]string, 0, len(s.apis))

@@ -1,8 +1,11 @@
 package apigatewayv2
 
 import (
+	"maps"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // Conversions between the records and the model's shapes, whose members
@@ -48,6 +51,24 @@ func nonNilMap[V any](m map[string]V) map[string]V {
 		return map[string]V{}
 	}
 	return m
+}
+
+// pageOldestFirst returns the page of records (a map of s's, read under
+// s.mu) a Get...s call asks for, oldest first and then by id, as key
+// gives them.
+func pageOldestFirst[R any](s *Service, records map[string]*R, key func(*R) (time.Time, string), maxResults, nextToken *string) ([]*R, *string, error) {
+	s.mu.RLock()
+	all := slices.Collect(maps.Values(records))
+	s.mu.RUnlock()
+	slices.SortFunc(all, func(a, b *R) int {
+		ta, ia := key(a)
+		tb, ib := key(b)
+		if c := ta.Compare(tb); c != 0 {
+			return c
+		}
+		return strings.Compare(ia, ib)
+	})
+	return page(all, maxResults, nextToken)
 }
 
 // page returns the page of items a Get...s call asks for. NextToken is

@@ -352,6 +352,27 @@ type CreateStageResponse struct {
 	Tags                        map[string]string        `aws:"name=tags"`
 }
 
+// CreateVpcLinkRequest is the CreateVpcLinkRequest shape of AWS's model.
+type CreateVpcLinkRequest struct {
+	Name             *string           `aws:"name=name,required"`
+	SecurityGroupIds []string          `aws:"name=securityGroupIds"`
+	SubnetIds        []string          `aws:"name=subnetIds,required"`
+	Tags             map[string]string `aws:"name=tags"`
+}
+
+// CreateVpcLinkResponse is the CreateVpcLinkResponse shape of AWS's model.
+type CreateVpcLinkResponse struct {
+	CreatedDate          *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Name                 *string           `aws:"name=name"`
+	SecurityGroupIds     []string          `aws:"name=securityGroupIds"`
+	SubnetIds            []string          `aws:"name=subnetIds"`
+	Tags                 map[string]string `aws:"name=tags"`
+	VpcLinkId            *string           `aws:"name=vpcLinkId"`
+	VpcLinkStatus        *VpcLinkStatus    `aws:"name=vpcLinkStatus"`
+	VpcLinkStatusMessage *string           `aws:"name=vpcLinkStatusMessage"`
+	VpcLinkVersion       *VpcLinkVersion   `aws:"name=vpcLinkVersion"`
+}
+
 // DeleteAccessLogSettingsRequest is the DeleteAccessLogSettingsRequest shape of AWS's model.
 type DeleteAccessLogSettingsRequest struct {
 	ApiId     *string `aws:"loc=uri,locname=apiId,required"`
@@ -434,6 +455,15 @@ type DeleteRouteSettingsRequest struct {
 type DeleteStageRequest struct {
 	ApiId     *string `aws:"loc=uri,locname=apiId,required"`
 	StageName *string `aws:"loc=uri,locname=stageName,required"`
+}
+
+// DeleteVpcLinkRequest is the DeleteVpcLinkRequest shape of AWS's model.
+type DeleteVpcLinkRequest struct {
+	VpcLinkId *string `aws:"loc=uri,locname=vpcLinkId,required"`
+}
+
+// DeleteVpcLinkResponse is the DeleteVpcLinkResponse shape of AWS's model.
+type DeleteVpcLinkResponse struct {
 }
 
 // Deployment is the Deployment shape of AWS's model.
@@ -861,6 +891,36 @@ type GetTagsRequest struct {
 // GetTagsResponse is the GetTagsResponse shape of AWS's model.
 type GetTagsResponse struct {
 	Tags map[string]string `aws:"name=tags"`
+}
+
+// GetVpcLinkRequest is the GetVpcLinkRequest shape of AWS's model.
+type GetVpcLinkRequest struct {
+	VpcLinkId *string `aws:"loc=uri,locname=vpcLinkId,required"`
+}
+
+// GetVpcLinkResponse is the GetVpcLinkResponse shape of AWS's model.
+type GetVpcLinkResponse struct {
+	CreatedDate          *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Name                 *string           `aws:"name=name"`
+	SecurityGroupIds     []string          `aws:"name=securityGroupIds"`
+	SubnetIds            []string          `aws:"name=subnetIds"`
+	Tags                 map[string]string `aws:"name=tags"`
+	VpcLinkId            *string           `aws:"name=vpcLinkId"`
+	VpcLinkStatus        *VpcLinkStatus    `aws:"name=vpcLinkStatus"`
+	VpcLinkStatusMessage *string           `aws:"name=vpcLinkStatusMessage"`
+	VpcLinkVersion       *VpcLinkVersion   `aws:"name=vpcLinkVersion"`
+}
+
+// GetVpcLinksRequest is the GetVpcLinksRequest shape of AWS's model.
+type GetVpcLinksRequest struct {
+	MaxResults *string `aws:"loc=query,locname=maxResults"`
+	NextToken  *string `aws:"loc=query,locname=nextToken"`
+}
+
+// GetVpcLinksResponse is the GetVpcLinksResponse shape of AWS's model.
+type GetVpcLinksResponse struct {
+	Items     []VpcLink `aws:"name=items"`
+	NextToken *string   `aws:"name=nextToken"`
 }
 
 // ImportApiRequest is the ImportApiRequest shape of AWS's model.
@@ -1361,6 +1421,38 @@ type UpdateStageResponse struct {
 	Tags                        map[string]string        `aws:"name=tags"`
 }
 
+// UpdateVpcLinkRequest is the UpdateVpcLinkRequest shape of AWS's model.
+type UpdateVpcLinkRequest struct {
+	Name      *string `aws:"name=name"`
+	VpcLinkId *string `aws:"loc=uri,locname=vpcLinkId,required"`
+}
+
+// UpdateVpcLinkResponse is the UpdateVpcLinkResponse shape of AWS's model.
+type UpdateVpcLinkResponse struct {
+	CreatedDate          *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Name                 *string           `aws:"name=name"`
+	SecurityGroupIds     []string          `aws:"name=securityGroupIds"`
+	SubnetIds            []string          `aws:"name=subnetIds"`
+	Tags                 map[string]string `aws:"name=tags"`
+	VpcLinkId            *string           `aws:"name=vpcLinkId"`
+	VpcLinkStatus        *VpcLinkStatus    `aws:"name=vpcLinkStatus"`
+	VpcLinkStatusMessage *string           `aws:"name=vpcLinkStatusMessage"`
+	VpcLinkVersion       *VpcLinkVersion   `aws:"name=vpcLinkVersion"`
+}
+
+// VpcLink is the VpcLink shape of AWS's model.
+type VpcLink struct {
+	CreatedDate          *time.Time        `aws:"name=createdDate,ts=iso8601"`
+	Name                 *string           `aws:"name=name,required"`
+	SecurityGroupIds     []string          `aws:"name=securityGroupIds,required"`
+	SubnetIds            []string          `aws:"name=subnetIds,required"`
+	Tags                 map[string]string `aws:"name=tags"`
+	VpcLinkId            *string           `aws:"name=vpcLinkId,required"`
+	VpcLinkStatus        *VpcLinkStatus    `aws:"name=vpcLinkStatus"`
+	VpcLinkStatusMessage *string           `aws:"name=vpcLinkStatusMessage"`
+	VpcLinkVersion       *VpcLinkVersion   `aws:"name=vpcLinkVersion"`
+}
+
 // AuthorizationType is the AuthorizationType enum of AWS's model.
 type AuthorizationType string
 
@@ -1455,4 +1547,20 @@ type SecurityPolicy string
 // Values lists the values AWS accepts for SecurityPolicy.
 func (SecurityPolicy) Values() []string {
 	return []string{"TLS_1_0", "TLS_1_2"}
+}
+
+// VpcLinkStatus is the VpcLinkStatus enum of AWS's model.
+type VpcLinkStatus string
+
+// Values lists the values AWS accepts for VpcLinkStatus.
+func (VpcLinkStatus) Values() []string {
+	return []string{"PENDING", "AVAILABLE", "DELETING", "FAILED", "INACTIVE"}
+}
+
+// VpcLinkVersion is the VpcLinkVersion enum of AWS's model.
+type VpcLinkVersion string
+
+// Values lists the values AWS accepts for VpcLinkVersion.
+func (VpcLinkVersion) Values() []string {
+	return []string{"V2"}
 }

@@ -474,6 +474,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// Private integrations reach load balancers' listeners, which are
+	// made below.
+	privateListeners := &balancerListeners{}
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, AWS: serviceIntegrations{a: a, roles: roles},
 		Domains: restAPIs, Logger: o.Logger, Identify: auth.Identify,
@@ -481,7 +484,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
 		},
-		HostNames: fns.AddHostNames})
+		HostNames: fns.AddHostNames, Network: network, Listeners: privateListeners})
 	if err != nil {
 		fns.Close()
 		db.Close()
@@ -512,6 +515,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	}
 	network.RegisterUser(balancers.UsesNetwork)
 	certUsers.balancers = balancers
+	privateListeners.b = balancers
 	a.services = append(a.services, balancers.API())
 	a.background = append(a.background, func(ctx context.Context) { balancers.Run(ctx, o.Logger) })
 	// Listeners stop taking requests before the functions they invoke stop.

@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"time"
 
+	"github.com/virga/virga/internal/apigatewayv2"
 	"github.com/virga/virga/internal/ecs"
 	"github.com/virga/virga/internal/elbv2"
 )
@@ -30,4 +32,18 @@ func (t serviceTargets) DeregisterTarget(ctx context.Context, tg, ip string, por
 func (t serviceTargets) TargetHealth(ctx context.Context, tg, ip string, port int) (ecs.TargetHealth, error) {
 	h, err := t.b.TargetHealth(ctx, tg, ip, int32(port))
 	return ecs.TargetHealth{State: h.State, Reason: h.Reason, Description: h.Description}, err
+}
+
+// balancerListeners serves API Gateway's private integrations with the
+// load balancers' listeners, made after API Gateway: until then there
+// is no listener.
+type balancerListeners struct{ b *elbv2.Service }
+
+var _ apigatewayv2.Listeners = (*balancerListeners)(nil)
+
+func (l *balancerListeners) ServeListener(w http.ResponseWriter, r *http.Request, arn string) error {
+	if l.b == nil {
+		return elbv2.ErrNoListener
+	}
+	return l.b.ServeListener(w, r, arn)
 }

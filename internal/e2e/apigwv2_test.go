@@ -242,7 +242,7 @@ func TestAPIGWv2ControlPlane(t *testing.T) {
 	if e := expectAPIError(t, err, "BadRequestException", 400); e.Message != "allow-credentials is not supported if 'allow-origin' is *" {
 		t.Errorf("message = %q", e.Message)
 	}
-	_, err = c.GetVpcLinks(ctx, &apigatewayv2.GetVpcLinksInput{})
+	_, err = c.DeleteRouteRequestParameter(ctx, &apigatewayv2.DeleteRouteRequestParameterInput{ApiId: &id, RouteId: route.RouteId, RequestParameterKey: aws.String("route.request.header.x")})
 	expectAPIError(t, err, "NotImplementedException", 501)
 
 	// Deleting, in the order AWS requires.

@@ -14,7 +14,11 @@
 // API for other services (ECS registers its services' tasks through
 // it): a target group's summary, registering and deregistering one
 // target, and a target's health, with the same rules as the
-// operations. A load balancer's subnets and security groups
+// operations, and ServeListener, which serves a request as a listener
+// receives it (API Gateway's private integrations reach listeners
+// through it): an Application Load Balancer's by its rules, a Network
+// Load Balancer's TCP listener by passing the request to its next
+// target, as a new connection would go. A load balancer's subnets and security groups
 // must be ones EC2 keeps (SubnetNotFound, InvalidSecurityGroup), one
 // subnet per availability zone, checked through vpcref; its VpcId and
 // zones are those of its subnets. (Without EC2, as in unit tests, a

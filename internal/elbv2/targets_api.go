@@ -2,6 +2,10 @@ package elbv2
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
 	"time"
 
 	"github.com/virga/virga/internal/awsproto/apierr"
@@ -79,4 +83,54 @@ func (s *Service) TargetHealth(ctx context.Context, targetGroupARN, id string, p
 		}
 	}
 	return TargetHealthInfo{}, nil
+}
+
+// ErrNoListener is ServeListener's answer for a listener that does not
+// exist.
+var ErrNoListener = errors.New("elbv2: no such listener")
+
+// ServeListener serves a request as the listener with the ARN receives
+// it, for API Gateway's private integrations, which reach a listener
+// through a VPC link. An Application Load Balancer's listener applies
+// its rules and actions as on its own port. A Network Load Balancer's
+// TCP listener passes the request on, as it is, to its next target (as
+// a new connection to the listener would go to it). It answers an error,
+// having written nothing, when the request reached no server: the
+// listener does not exist (ErrNoListener), or a Network Load Balancer's
+// has no target to go to or its target refuses the connection.
+func (s *Service) ServeListener(w http.ResponseWriter, r *http.Request, listenerARN string) (err error) {
+	defer func() {
+		// A target that fails in the middle of its answer ends the
+		// exchange, as it would end the client's connection.
+		if v := recover(); v != nil && v != http.ErrAbortHandler {
+			panic(v)
+		}
+	}()
+	s.mu.RLock()
+	l := s.listeners[listenerARN]
+	s.mu.RUnlock()
+	if l == nil {
+		return ErrNoListener
+	}
+	if !isNetworkProtocol(l.Protocol) {
+		s.serveListener(w, r, listenerARN)
+		return nil
+	}
+	if l.Protocol == "UDP" {
+		return fmt.Errorf("elbv2: listener %s takes UDP datagrams, not requests", listenerARN)
+	}
+	addr, ok := s.pickL4Target(listenerARN)
+	if !ok {
+		return fmt.Errorf("elbv2: listener %s has no target", listenerARN)
+	}
+	p := &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme, pr.Out.URL.Host = "http", addr
+			pr.Out.Host = r.Host
+		},
+		Transport:    s.transport,
+		ErrorHandler: func(_ http.ResponseWriter, _ *http.Request, e error) { err = e },
+	}
+	p.ServeHTTP(w, r)
+	return err
 }

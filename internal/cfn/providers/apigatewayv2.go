@@ -72,6 +72,14 @@ func init() {
 		Attributes: []string{"AuthorizerId"},
 	})
 	resource.Register(&resource.Type{
+		Name:       "AWS::ApiGatewayV2::VpcLink",
+		Tags:       resource.TagMap,
+		Required:   []string{"Name", "SubnetIds"},
+		Provider:   vpcLink{},
+		Replace:    []string{"SubnetIds", "SecurityGroupIds"},
+		Attributes: []string{"VpcLinkId"},
+	})
+	resource.Register(&resource.Type{
 		Name:       "AWS::ApiGatewayV2::Model",
 		Required:   []string{"ApiId", "Schema", "Name"},
 		Provider:   wsModel{},
@@ -683,6 +691,47 @@ func (httpAuthorizer) Update(ctx context.Context, r *resource.Request) (*resourc
 
 func (httpAuthorizer) Delete(ctx context.Context, r *resource.Request) error {
 	_, err := call(ctx, r, httpAPIs, "DeleteAuthorizer", map[string]any{"ApiId": props(r.Properties).str("ApiId"), "AuthorizerId": r.PhysicalID})
+	return ignoreGone(err)
+}
+
+// vpcLink is AWS::ApiGatewayV2::VpcLink: CreateVpcLink, UpdateVpcLink
+// (its name) and the tagging operations. Its physical ID and Ref are the
+// VPC link's id.
+type vpcLink struct{}
+
+func (vpcLink) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p := props(r.Properties)
+	in := map[string]any{"name": p.str("Name"), "subnetIds": anyStrings(stringList(p["SubnetIds"]))}
+	if groups := stringList(p["SecurityGroupIds"]); len(groups) > 0 {
+		in["securityGroupIds"] = anyStrings(groups)
+	}
+	if tags := tagsOf(p["Tags"]); len(tags) > 0 {
+		in["tags"] = anyMap(tags)
+	}
+	out, err := call(ctx, r, httpAPIs, "CreateVpcLink", in)
+	if err != nil {
+		return nil, err
+	}
+	id := outStr(out, "vpcLinkId")
+	return &resource.Result{PhysicalID: id, Attributes: map[string]any{"VpcLinkId": id}}, nil
+}
+
+func (vpcLink) Update(ctx context.Context, r *resource.Request) (*resource.Result, error) {
+	p, old := props(r.Properties), props(r.OldProperties)
+	if name := p.str("Name"); name != old.str("Name") {
+		if _, err := call(ctx, r, httpAPIs, "UpdateVpcLink", map[string]any{"VpcLinkId": r.PhysicalID, "name": name}); err != nil {
+			return nil, err
+		}
+	}
+	arn := "arn:aws:apigateway:" + r.Env.Region + "::/vpclinks/" + r.PhysicalID
+	if err := retagAPIGateway(ctx, r, httpAPIs, arn, tagsOf(old["Tags"]), tagsOf(p["Tags"])); err != nil {
+		return nil, err
+	}
+	return &resource.Result{PhysicalID: r.PhysicalID, Attributes: map[string]any{"VpcLinkId": r.PhysicalID}}, nil
+}
+
+func (vpcLink) Delete(ctx context.Context, r *resource.Request) error {
+	_, err := call(ctx, r, httpAPIs, "DeleteVpcLink", map[string]any{"VpcLinkId": r.PhysicalID})
 	return ignoreGone(err)
 }
 
