@@ -32,7 +32,9 @@
 // its aud one of the provider's client ids ("Incorrect token
 // audience"), except for Cognito identity pools' tokens
 // (https://cognito-identity.amazonaws.com), which every account trusts;
-// a ProviderId (an OAuth 2.0 provider) stands for the issuer. An
+// a ProviderId (an OAuth 2.0 provider) stands for the issuer, but the
+// token must still be a JWT (Login with Amazon's and Facebook's opaque
+// access tokens are refused as not one). An
 // expired token is ExpiredTokenException. Its signature is verified
 // with the keys of the issuers virga runs (VerifyTokensWith: its user
 // pools and GetOpenIdToken's key). virga has no network, so it cannot
