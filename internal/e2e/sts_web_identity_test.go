@@ -186,6 +186,14 @@ func TestSTSWebIdentityGitHubActions(t *testing.T) {
 		aws.ToString(out.Audience) != "sts.amazonaws.com" {
 		t.Fatalf("AssumeRoleWithWebIdentity = %+v", out)
 	}
+	// An OAuth 2.0 provider named by ProviderId needs no IAM provider and
+	// is the answer's Provider.
+	byID, err := unsignedSTS(env).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: &roleARN,
+		RoleSessionName: aws.String("lwa"), WebIdentityToken: aws.String(forgedToken(t, "https://www.amazon.com", "app", time.Now().Add(time.Hour))),
+		ProviderId: aws.String("www.amazon.com")})
+	if err != nil || aws.ToString(byID.Provider) != "www.amazon.com" {
+		t.Fatalf("AssumeRoleWithWebIdentity with ProviderId = %+v, %v", byID, err)
+	}
 	expired := githubToken(t, time.Now().Add(-time.Minute))
 	_, err = unsignedSTS(env).AssumeRoleWithWebIdentity(ctx, &sts.AssumeRoleWithWebIdentityInput{RoleArn: &roleARN,
 		RoleSessionName: aws.String("gha"), WebIdentityToken: &expired})
