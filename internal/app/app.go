@@ -205,7 +205,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 	a.ids = g
 
 	iamSvc := iam.New(iam.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID})
-	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Roles: iamSvc})
+	stsSvc := sts.New(sts.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Roles: iamSvc, Providers: iamSvc})
 	// KMS is made before the services that check the keys they are
 	// told to encrypt with.
 	keys, err := kms.New(kms.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID, Region: cfg.Region})
@@ -457,6 +457,9 @@ func New(cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.services = append(a.services, identityPools.API())
+	// AssumeRoleWithWebIdentity verifies the tokens of user pools and
+	// identity pools with their keys.
+	stsSvc.VerifyTokensWith(tokenIssuers{pools: userPools, identities: identityPools, region: cfg.Region})
 	accessLogs := &accessLogSink{s: cwl.Sink(), streams: map[[2]string]*logs.StreamWriter{}}
 	a.closers = append(a.closers, accessLogs.Close)
 	// API Gateway throttles all of an account's APIs, REST, HTTP and
@@ -730,9 +733,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Identity pools issue a role's credentials only when its trust
 		// policy lets cognito-identity.amazonaws.com assume it with a web
 		// identity.
+		// STS's AssumeRoleWithWebIdentity weighs them the same way for
+		// the token's provider.
+		webIdentityTrust := func(ctx context.Context, principal, role string, keys map[string][]string) (bool, error) {
+			return authz.AllowsFederated(ctx, a.Service("sts"), principal, "sts:AssumeRoleWithWebIdentity", role, keys)
+		}
 		identityPools.EnforceTrust(func(ctx context.Context, role string, keys map[string][]string) (bool, error) {
-			return authz.AllowsFederated(ctx, a.Service("sts"), "cognito-identity.amazonaws.com", "sts:AssumeRoleWithWebIdentity", role, keys)
+			return webIdentityTrust(ctx, "cognito-identity.amazonaws.com", role, keys)
 		})
+		stsSvc.EnforceWebIdentityTrust(webIdentityTrust)
 		// Schedules' target roles must trust Scheduler when they are
 		// given.
 		sched.EnforceTrust(route.roles.trusts)
@@ -1353,6 +1362,32 @@ type identityRoles struct{ sts *sts.Service }
 func (r identityRoles) AssumeRole(role, session string, d time.Duration, identity awsproto.CognitoIdentity) (cognitoidentity.RoleCredentials, error) {
 	c, err := r.sts.AssumeRoleForIdentity(role, session, d, identity)
 	return cognitoidentity.RoleCredentials(c), err
+}
+
+// tokenIssuers are the issuers of web identity tokens virga runs, as
+// STS verifies their tokens: user pools (ID tokens) and identity pools
+// (GetOpenIdToken).
+type tokenIssuers struct {
+	pools      *cognitoidp.Service
+	identities *cognitoidentity.Service
+	region     string
+}
+
+func (t tokenIssuers) VerifyToken(issuer, token string) (bool, error) {
+	if issuer == "https://cognito-identity.amazonaws.com" {
+		return true, t.identities.VerifyOpenIDToken(token)
+	}
+	pool, ok := strings.CutPrefix(issuer, cognitoidp.Issuer(t.region, ""))
+	if !ok || pool == "" {
+		return false, nil
+	}
+	// STS checks the signature alone: expiry is weighed by STS, and a
+	// signed-out session's token is not refused.
+	_, err := t.pools.CheckToken(pool, token, "id")
+	if errors.Is(err, cognitoidp.ErrTokenExpired) || errors.Is(err, cognitoidp.ErrTokenRevoked) {
+		err = nil
+	}
+	return true, err
 }
 
 // emailTopics is SNS as SES's configuration sets publish events to it.

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/store"
@@ -104,4 +105,35 @@ func (s *Service) openIDToken(ident *identity, logins []login) (string, error) {
 		return "", err
 	}
 	return signed + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// ErrOpenIDTokenSignature is VerifyOpenIDToken's answer for a token
+// GetOpenIdToken did not sign.
+var ErrOpenIDTokenSignature = errors.New("cognito-identity: token signature does not verify")
+
+// VerifyOpenIDToken checks that GetOpenIdToken signed token (iss
+// https://cognito-identity.amazonaws.com), as STS verifies the tokens
+// AssumeRoleWithWebIdentity is given; it does not look at the claims.
+func (s *Service) VerifyOpenIDToken(token string) error {
+	s.mu.Lock()
+	k, err := s.signer()
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return ErrOpenIDTokenSignature
+	}
+	var h struct{ Kid, Alg string }
+	hb, err1 := base64.RawURLEncoding.DecodeString(parts[0])
+	sig, err2 := base64.RawURLEncoding.DecodeString(parts[2])
+	if err1 != nil || err2 != nil || json.Unmarshal(hb, &h) != nil || h.Alg != "RS512" || h.Kid != k.kid {
+		return ErrOpenIDTokenSignature
+	}
+	sum := sha512.Sum512([]byte(parts[0] + "." + parts[1]))
+	if rsa.VerifyPKCS1v15(&k.key.PublicKey, crypto.SHA512, sum[:], sig) != nil {
+		return ErrOpenIDTokenSignature
+	}
+	return nil
 }

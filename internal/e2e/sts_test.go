@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 
@@ -612,4 +613,28 @@ func TestSTSPresignedGetCallerIdentity(t *testing.T) {
 			t.Fatalf("%s %s: HTTP %d", req.Method, req.URL, resp.StatusCode)
 		}
 	})
+}
+
+// TestSTSAssumeRoleMaxSessionDuration: a session may last as long as its
+// role's MaxSessionDuration and no longer.
+func TestSTSAssumeRoleMaxSessionDuration(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	role, err := iamClient(env).CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("long"), MaxSessionDuration: aws.Int32(7200),
+		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assume := func(seconds int32) error {
+		_, err := sts.NewFromConfig(env.Config).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Role.Arn,
+			RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(seconds)})
+		return err
+	}
+	if err := assume(7200); err != nil {
+		t.Fatal(err)
+	}
+	if got := expectAPIError(t, assume(7201), "ValidationError", http.StatusBadRequest); got.Message != "The requested DurationSeconds exceeds the MaxSessionDuration set for this role." {
+		t.Fatalf("message = %q", got.Message)
+	}
 }

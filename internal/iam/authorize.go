@@ -533,6 +533,17 @@ func (s *Service) RoleID(roleARN string) (string, bool, error) {
 	return r.ID, true, nil
 }
 
+// MaxSessionDuration returns the longest session, in seconds, STS may
+// issue for the role with the ARN (its MaxSessionDuration); false when
+// there is no such role.
+func (s *Service) MaxSessionDuration(roleARN string) (int32, bool, error) {
+	r, err := s.roleByARN(roleARN)
+	if err != nil || r == nil {
+		return 0, false, err
+	}
+	return r.MaxSession, true, nil
+}
+
 // roleByARN returns the role an ARN names (path included), or nil.
 func (s *Service) roleByARN(roleARN string) (*roleRecord, error) {
 	i := strings.LastIndexByte(roleARN, '/')

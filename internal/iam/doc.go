@@ -43,7 +43,9 @@
 // AllowsFederated decides, on a role's trust policy alone, whether a web
 // identity of a federated provider may assume it (Cognito identity
 // pools' GetCredentialsForIdentity, with the identity's
-// cognito-identity.amazonaws.com:aud, :sub and :amr in the context).
+// cognito-identity.amazonaws.com:aud, :sub and :amr in the context; STS's
+// AssumeRoleWithWebIdentity, with an OpenID Connect provider's ARN and
+// its ISSUER:aud, :sub and :amr).
 // ECR's registry (docker push and pull) calls Authorize too, for the
 // principal its token names (see internal/ecr). AuthorizeCaller decides
 // the data planes' requests (function URLs, HTTP API routes and REST
@@ -146,8 +148,10 @@
 // CreateOpenIDConnectProvider and its operations keep a provider by its
 // issuer (the Url without https://, unique in the account; its ARN is
 // arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH) with its client ids,
-// thumbprints and tags (op_oidc_providers.go). STS does not yet accept
-// AssumeRoleWithWebIdentity tokens against them.
+// thumbprints and tags (op_oidc_providers.go). STS's
+// AssumeRoleWithWebIdentity accepts the tokens of a provider's issuer
+// for its client ids (OpenIDConnectProvider); thumbprints are kept but
+// not checked, as virga fetches no issuer's keys.
 //
 // # Service-linked roles
 //

@@ -9,8 +9,9 @@ import (
 
 // OpenID Connect identity providers (GitHub Actions' OIDC, EKS's): an
 // issuer URL, the client ids (audiences) it issues tokens for, and the
-// thumbprints of its certificates. virga keeps them as IAM does; it
-// does not yet accept AssumeRoleWithWebIdentity tokens against them.
+// thumbprints of its certificates. virga keeps them as IAM does, and
+// STS's AssumeRoleWithWebIdentity accepts the tokens of their issuers
+// for their client ids (OpenIDConnectProvider).
 //
 //	("iam", "oidc", lower(host/path)) → oidcRecord
 
@@ -217,4 +218,16 @@ func (s *Service) listOpenIDConnectProviderTags(ctx context.Context, in *ListOpe
 	}
 	got, truncated, marker := pageTags(p.Tags, in.Marker, in.MaxItems)
 	return &ListOpenIDConnectProviderTagsResponse{Tags: got, IsTruncated: truncated, Marker: marker}, nil
+}
+
+// OpenIDConnectProvider returns the ARN and client ids (audiences) of
+// the OpenID Connect provider whose URL is issuer (without https://),
+// as STS checks AssumeRoleWithWebIdentity's tokens against them; false
+// when the account has no such provider.
+func (s *Service) OpenIDConnectProvider(issuer string) (arn string, clientIDs []string, ok bool, err error) {
+	var p oidcRecord
+	if ok, err = s.get(kindOIDC, strings.TrimSuffix(issuer, "/"), &p); err != nil || !ok {
+		return "", nil, false, err
+	}
+	return s.oidcARN(p.URL), p.ClientIDs, true, nil
 }

@@ -31,15 +31,7 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 	if in.Policy != nil && !json.Valid([]byte(*in.Policy)) {
 		return nil, ErrMalformedPolicyDocument
 	}
-	duration := defaultRoleDuration
-	if in.DurationSeconds != nil {
-		duration = time.Duration(*in.DurationSeconds) * time.Second
-	}
-	var policy string
-	if in.Policy != nil {
-		policy = *in.Policy
-	}
-	sess, err := s.issueRoleSession(*in.RoleArn, *in.RoleSessionName, duration, policy, policyARNs(in.PolicyArns), awsproto.CognitoIdentity{})
+	sess, err := s.requestedRoleSession(*in.RoleArn, *in.RoleSessionName, in.DurationSeconds, in.Policy, in.PolicyArns)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +44,21 @@ func (s *Service) assumeRole(ctx context.Context, in *AssumeRoleRequest) (*Assum
 		out.PackedPolicySize = packedPolicySize(in.Policy, in.PolicyArns, in.Tags)
 	}
 	return out, nil
+}
+
+// requestedRoleSession issues the role session a request asks for: its
+// DurationSeconds (within the role's MaxSessionDuration) and session
+// policies.
+func (s *Service) requestedRoleSession(roleARN, sessionName string, seconds *int32, policy *string, arns []PolicyDescriptorType) (*session, error) {
+	duration, err := s.roleDuration(roleARN, seconds)
+	if err != nil {
+		return nil, err
+	}
+	var doc string
+	if policy != nil {
+		doc = *policy
+	}
+	return s.issueRoleSession(roleARN, sessionName, duration, doc, policyARNs(arns), awsproto.CognitoIdentity{})
 }
 
 // issueRoleSession makes and stores temporary credentials for a role.

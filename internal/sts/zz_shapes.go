@@ -29,6 +29,28 @@ type AssumeRoleResponse struct {
 	SourceIdentity   *string `aws:"min=2,max=64" pattern:"[\\w+=,.@-]*"`
 }
 
+// AssumeRoleWithWebIdentityRequest is the AssumeRoleWithWebIdentityRequest shape of AWS's model.
+type AssumeRoleWithWebIdentityRequest struct {
+	RoleArn          *string `aws:"required,min=20,max=2048" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+"`
+	RoleSessionName  *string `aws:"required,min=2,max=64" pattern:"[\\w+=,.@-]*"`
+	WebIdentityToken *string `aws:"required,min=4,max=20000"`
+	ProviderId       *string `aws:"min=4,max=2048"`
+	PolicyArns       []PolicyDescriptorType
+	Policy           *string `aws:"min=1,max=2048" pattern:"[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"`
+	DurationSeconds  *int32  `aws:"min=900,max=43200"`
+}
+
+// AssumeRoleWithWebIdentityResponse is the AssumeRoleWithWebIdentityResponse shape of AWS's model.
+type AssumeRoleWithWebIdentityResponse struct {
+	Credentials                 *Credentials
+	SubjectFromWebIdentityToken *string `aws:"min=6,max=255"`
+	AssumedRoleUser             *AssumedRoleUser
+	PackedPolicySize            *int32 `aws:"min=0"`
+	Provider                    *string
+	Audience                    *string
+	SourceIdentity              *string `aws:"min=2,max=64" pattern:"[\\w+=,.@-]*"`
+}
+
 // AssumedRoleUser is the AssumedRoleUser shape of AWS's model.
 type AssumedRoleUser struct {
 	AssumedRoleId *string `aws:"required,min=2,max=193" pattern:"[\\w+=,.@:-]*"`
@@ -41,6 +63,16 @@ type Credentials struct {
 	SecretAccessKey *string    `aws:"required"`
 	SessionToken    *string    `aws:"required"`
 	Expiration      *time.Time `aws:"required"`
+}
+
+// DecodeAuthorizationMessageRequest is the DecodeAuthorizationMessageRequest shape of AWS's model.
+type DecodeAuthorizationMessageRequest struct {
+	EncodedMessage *string `aws:"required,min=1,max=10240"`
+}
+
+// DecodeAuthorizationMessageResponse is the DecodeAuthorizationMessageResponse shape of AWS's model.
+type DecodeAuthorizationMessageResponse struct {
+	DecodedMessage *string
 }
 
 // FederatedUser is the FederatedUser shape of AWS's model.

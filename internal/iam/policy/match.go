@@ -38,7 +38,8 @@ type Principal struct {
 	// (lambda.amazonaws.com).
 	Service string
 	// Federated is set instead for a web identity's provider
-	// (cognito-identity.amazonaws.com), as a role's trust policy names
+	// (cognito-identity.amazonaws.com, an OpenID Connect provider's
+	// ARN), as a role's trust policy names
 	// it for AssumeRoleWithWebIdentity.
 	Federated string
 }
