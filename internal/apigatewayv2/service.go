@@ -59,6 +59,8 @@ type Service struct {
 	// policyCheck decides AWS_IAM routes and function URLs with --auth
 	// iam (EnforcePolicies); nil otherwise.
 	policyCheck PolicyCheck
+	// urlPolicy is Deps.URLPolicy.
+	urlPolicy PolicyCheck
 	// hostNames is Deps.HostNames, never nil.
 	hostNames func(names ...string)
 	// permitted is Deps.Permitted.
@@ -143,6 +145,11 @@ type Deps struct {
 	// Gateway and allow lambda:InvokeFunction. The request then fails
 	// as on AWS, with 500 Internal Server Error.
 	Permitted func(ctx context.Context, function, sourceARN, roleARN string) error
+	// URLPolicy decides, whatever --auth says, whether an unsigned
+	// request may call a function URL with AuthType NONE: the function's
+	// resource-based policy must allow everyone (caller nil), as it must
+	// on AWS. nil lets every such request through.
+	URLPolicy PolicyCheck
 	// HostNames, when set, is told the host name of every API, made or
 	// loaded (ID.execute-api.localhost), so that virga's functions
 	// resolve it: a WebSocket API's function calls the API Gateway
@@ -166,7 +173,7 @@ type Issuers interface {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, aws: d.AWS, domains: d.Domains, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
-		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
+		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted, urlPolicy: d.URLPolicy,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}}
 	if s.hostNames = d.HostNames; s.hostNames == nil {
 		s.hostNames = func(...string) {}
