@@ -130,3 +130,30 @@ func TestFunctionURLPublicPolicyCLI(t *testing.T) {
 		t.Errorf("after remove-permission: %d, want 403", status)
 	}
 }
+
+// TestFunctionURLAliasPolicy: an alias's URL is held to the alias's
+// policy, where AddPermission with the alias as Qualifier writes.
+func TestFunctionURLAliasPolicy(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	ctx := context.Background()
+	lc := lambdaClient(t, env)
+	createPythonFunction(t, lc, "aliased", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'live'}\n", 3)
+	v, err := lc.PublishVersion(ctx, &lambda.PublishVersionInput{FunctionName: aws.String("aliased")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lc.CreateAlias(ctx, &lambda.CreateAliasInput{FunctionName: aws.String("aliased"), Name: aws.String("live"), FunctionVersion: v.Version}); err != nil {
+		t.Fatal(err)
+	}
+	target := env.Endpoint + urlTarget(t, lc, "aliased:live", lambdatypes.FunctionUrlAuthTypeNone)
+	// The unqualified function's policy does not open the alias's URL.
+	allowPublicURL(t, lc, "aliased")
+	if status, _, body := getURL(t, target); status != 403 || body != urlForbidden {
+		t.Errorf("the function's permissions only: %d %s", status, body)
+	}
+	allowPublicURL(t, lc, "aliased:live")
+	if status, _, body := getURL(t, target); status != 200 || body != "live" {
+		t.Errorf("the alias's permissions: %d %s", status, body)
+	}
+}
