@@ -56,8 +56,8 @@ type Service struct {
 	client *http.Client
 	// identify names who signed a request, for AWS_IAM authorization.
 	identify func(*http.Request) (awsproto.Caller, bool)
-	// policyCheck decides AWS_IAM routes and function URLs with --auth
-	// iam (EnforcePolicies); nil otherwise.
+	// policyCheck decides AWS_IAM routes and AWS_IAM function URLs with
+	// --auth iam (EnforcePolicies); nil otherwise.
 	policyCheck PolicyCheck
 	// urlPolicy is Deps.URLPolicy.
 	urlPolicy PolicyCheck
