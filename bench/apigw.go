@@ -249,6 +249,18 @@ func createAPIs(ctx context.Context, endpoint string, hc *http.Client, zipped []
 	}
 	id, _, _ := strings.Cut(u.Hostname(), ".")
 	urls[workURL] = endpoint + "/_aws/lambda-url/" + id + apigwPath
+	// A NONE URL answers only when the function's policy lets everyone
+	// call it and invoke the function through it.
+	for _, in := range []*lambda.AddPermissionInput{
+		{FunctionName: aws.String(apigwFunction), StatementId: aws.String("url"), Action: aws.String("lambda:InvokeFunctionUrl"),
+			Principal: aws.String("*"), FunctionUrlAuthType: lambdatypes.FunctionUrlAuthTypeNone},
+		{FunctionName: aws.String(apigwFunction), StatementId: aws.String("url-invoke"), Action: aws.String("lambda:InvokeFunction"),
+			Principal: aws.String("*"), InvokedViaFunctionUrl: aws.Bool(true)},
+	} {
+		if _, err := lc.AddPermission(ctx, in); err != nil {
+			return nil, fmt.Errorf("AddPermission: %w", err)
+		}
+	}
 
 	// ALB: a lambda target group as the listener's default action. The
 	// listener's own port may be taken (the other virga's); the bench

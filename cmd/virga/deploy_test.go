@@ -233,6 +233,53 @@ func TestDeployHelloWorld(t *testing.T) {
 	}
 }
 
+const urlTemplate = `AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Page:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.12
+      FunctionUrlConfig:
+        AuthType: NONE
+Outputs:
+  PageUrl:
+    Value: !GetAtt PageUrl.FunctionUrl
+`
+
+// TestDeployFunctionURL deploys a SAM function with a public function
+// URL: SAM's two permissions open it, so it answers, as on AWS.
+func TestDeployFunctionURL(t *testing.T) {
+	t.Parallel()
+	env := e2e.Start(t)
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "src", "app.py"), []byte("def handler(event, context):\n    return {'statusCode': 200, 'body': 'page'}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "template.yaml"), []byte(urlTemplate), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := deployOK(t, env, filepath.Join(dir, "template.yaml"), "url-app")
+	id, _, ok := strings.Cut(strings.TrimPrefix(outputValue(out, "PageUrl"), "http://"), ".lambda-url.localhost")
+	if !ok {
+		t.Fatalf("the URL's output:\n%s", out)
+	}
+	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/" + id + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || string(body) != "page" {
+		t.Errorf("GET the function URL: %d %s", res.StatusCode, body)
+	}
+}
+
 const threeTier = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
 Globals:

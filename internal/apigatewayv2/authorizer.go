@@ -98,16 +98,17 @@ type cognitoIdentity struct {
 	IdentityPoolID string   `json:"identityPoolId"`
 }
 
-// PolicyCheck decides, with --auth iam, whether caller (nil for an
-// unsigned request) may perform action on resource: its identity
-// policies and the resource policy of the service that keeps resource
-// ("lambda" for a function; "" for none), with extra keys in the request
-// context. It returns nil when allowed, or an error whose message is
+// PolicyCheck decides whether caller (nil for an unsigned request) may
+// perform action on resource: its identity policies and the resource
+// policy of the service that keeps resource ("lambda" for a function;
+// "" for none), with extra keys in the request context. It decides
+// AWS_IAM routes and URLs with --auth iam (EnforcePolicies), and public
+// function URLs in every mode (Deps.URLPolicy). It returns nil when allowed, or an error whose message is
 // AWS's wording of the denial.
 type PolicyCheck func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error
 
-// EnforcePolicies makes AWS_IAM routes and function URLs decide their
-// requests with check, as AWS does with --auth iam.
+// EnforcePolicies makes AWS_IAM routes and AWS_IAM function URLs decide
+// their requests with check, as AWS does, with --auth iam.
 func (s *Service) EnforcePolicies(check PolicyCheck) { s.policyCheck = check }
 
 // forEventV2 is requestContext.authorizer of a 2.0 event.

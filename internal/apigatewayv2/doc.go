@@ -34,6 +34,15 @@
 // $context.integrationErrorMessage AWS's reason. WebSocket APIs'
 // integrations are not checked.
 //
+// Function URLs (functionurl.go) hold their function's resource-based
+// policy in every auth mode: a URL with AuthType NONE answers only when
+// the policy allows Principal "*" both lambda:InvokeFunctionUrl (with
+// lambda:FunctionUrlAuthType NONE) and lambda:InvokeFunction (with
+// lambda:InvokedViaFunctionUrl true), as AWS requires of URLs since
+// October 2025 (Deps.URLPolicy); otherwise it is 403 {"Message":
+// "Forbidden. ..."}. An AWS_IAM URL's signer needs the same two actions
+// only with --auth iam (EnforcePolicies).
+//
 // # The data plane
 //
 // A request picks its stage (a named stage by the path's first segment,

@@ -92,24 +92,12 @@ func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (p
 	var auth *authorization
 	if u.AuthType == "AWS_IAM" {
 		if auth = s.iamAuthorization(r); auth == nil {
-			return nil, "", errFunctionURLForbidden()
+			return nil, "", s.errFunctionURLForbidden()
 		}
 	}
-	if s.policyCheck != nil {
-		// With --auth iam the URL's caller needs lambda:InvokeFunctionUrl
-		// on the function, from its identity policies or the function's
-		// policy; an unsigned request to a NONE URL needs the function's
-		// policy to allow everyone (Principal "*"), which AWS requires
-		// as well. lambda:FunctionUrlAuthType is the URL's AuthType.
-		var caller *awsproto.Caller
-		if auth != nil {
-			caller = &auth.caller
-		}
-		extra := map[string][]string{"lambda:functionurlauthtype": {u.AuthType}}
-		if err := s.policyCheck(r.Context(), r, caller, "lambda", "lambda:InvokeFunctionUrl", u.Function, extra); err != nil {
-			s.log.Debug("function URL: refused", "function", u.Function, "err", err)
-			return nil, "", errFunctionURLForbidden()
-		}
+	if err := s.authorizeFunctionURL(r, u, auth); err != nil {
+		s.log.Debug("function URL: refused", "function", u.Function, "err", err)
+		return nil, "", s.errFunctionURLForbidden()
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
 	if err != nil {
@@ -134,10 +122,42 @@ func (s *Service) functionURLEvent(r *http.Request, id string, u FunctionURL) (p
 	return payload, inv.requestID, nil
 }
 
+// functionURLActions are what a URL's caller needs on its function, as
+// AWS requires of function URLs made since October 2025: both
+// lambda:InvokeFunctionUrl and lambda:InvokeFunction.
+var functionURLActions = [...]string{"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"}
+
+// authorizeFunctionURL decides whether a URL's request may invoke its
+// function. A NONE URL's resource-based policy is in effect whatever
+// --auth says: it must allow everyone (Principal "*"), since nobody
+// signed. An AWS_IAM URL's signer is held to its identity policies and
+// the function's only with --auth iam. The request context has
+// lambda:FunctionUrlAuthType (the URL's AuthType) and
+// lambda:InvokedViaFunctionUrl (true), the keys the statements
+// AddPermission writes for URLs test.
+func (s *Service) authorizeFunctionURL(r *http.Request, u FunctionURL, auth *authorization) error {
+	check, caller := s.urlPolicy, (*awsproto.Caller)(nil)
+	if u.AuthType == "AWS_IAM" {
+		check, caller = s.policyCheck, &auth.caller
+	}
+	if check == nil {
+		return nil
+	}
+	extra := map[string][]string{"lambda:functionurlauthtype": {u.AuthType}, "lambda:invokedviafunctionurl": {"true"}}
+	for _, action := range functionURLActions {
+		if err := check(r.Context(), r, caller, "lambda", action, u.Function, extra); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // errFunctionURLForbidden is a URL's answer to a request it refuses: an
-// unsigned one to an AWS_IAM URL, or one IAM policies do not allow.
-func errFunctionURLForbidden() *response {
-	return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"}},
+// unsigned one to an AWS_IAM URL, or one IAM policies do not allow,
+// with its own request id, as Lambda names every answer.
+func (s *Service) errFunctionURLForbidden() *response {
+	return &response{status: http.StatusForbidden, header: http.Header{"Content-Type": {"application/json"},
+		"X-Amzn-Errortype": {"AccessDeniedException"}, "X-Amzn-Requestid": {s.ids.UUID()}},
 		body: []byte(`{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}`)}
 }
 

@@ -57,9 +57,11 @@ type Service struct {
 	client *http.Client
 	// identify names who signed a request, for AWS_IAM authorization.
 	identify func(*http.Request) (awsproto.Caller, bool)
-	// policyCheck decides AWS_IAM routes and function URLs with --auth
-	// iam (EnforcePolicies); nil otherwise.
+	// policyCheck decides AWS_IAM routes and AWS_IAM function URLs with
+	// --auth iam (EnforcePolicies); nil otherwise.
 	policyCheck PolicyCheck
+	// urlPolicy is Deps.URLPolicy.
+	urlPolicy PolicyCheck
 	// hostNames is Deps.HostNames, never nil.
 	hostNames func(names ...string)
 	// permitted is Deps.Permitted.
@@ -156,6 +158,11 @@ type Deps struct {
 	// balancers' listeners receive them; nil answers them as failed
 	// integrations.
 	Listeners Listeners
+	// URLPolicy decides, whatever --auth says, whether an unsigned
+	// request may call a function URL with AuthType NONE: the function's
+	// resource-based policy must allow everyone (caller nil), as it must
+	// on AWS. nil lets every such request through.
+	URLPolicy PolicyCheck
 	// HostNames, when set, is told the host name of every API, made or
 	// loaded (ID.execute-api.localhost), so that virga's functions
 	// resolve it: a WebSocket API's function calls the API Gateway
@@ -179,7 +186,7 @@ type Issuers interface {
 func New(d Deps) (*Service, error) {
 	s := &Service{store: d.Store, clock: d.Clock, ids: d.IDs, account: d.Account, region: d.Region,
 		functions: d.Functions, services: d.Services, aws: d.AWS, domains: d.Domains, log: d.Logger, client: d.HTTPClient, identify: d.Identify,
-		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted,
+		accessLogs: d.AccessLogs, accountBucket: d.AccountThrottle, permitted: d.Permitted, urlPolicy: d.URLPolicy,
 		network: d.Network, listeners: d.Listeners,
 		apis: map[string]*apiRecord{}, deployed: map[string]*deployment{}, vpcLinks: map[string]*vpcLinkRecord{}}
 	if s.hostNames = d.HostNames; s.hostNames == nil {

@@ -480,6 +480,15 @@ func New(cfg config.Config, o Options) (*App, error) {
 	// Private integrations reach load balancers' listeners, which are
 	// made below.
 	privateListeners := &balancerListeners{}
+	// authz decides with IAM's policies: with --auth iam every call, and
+	// in every mode what needs no identity (a public function URL). It
+	// keeps the resource policies it parsed.
+	authz := iamSvc.Authorizer()
+	// callerPolicies holds a data plane's caller (nil for an unsigned
+	// request) to its identity policies and the resource's policy.
+	callerPolicies := func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
+		return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
+	}
 	httpAPIs, err := apigatewayv2.New(apigatewayv2.Deps{Store: db, Clock: o.Clock, IDs: g, Account: cfg.AccountID,
 		Region: cfg.Region, Functions: lam, Services: inProcessServices{a}, AWS: serviceIntegrations{a: a, roles: roles},
 		Domains: restAPIs, Logger: o.Logger, Identify: auth.Identify,
@@ -487,6 +496,10 @@ func New(cfg config.Config, o Options) (*App, error) {
 		Permitted: func(ctx context.Context, function, sourceARN, roleARN string) error {
 			return route.apiGatewayInvoke(ctx, cfg.AccountID, function, sourceARN, roleARN)
 		},
+		// A public function URL needs its function's policy to allow
+		// everyone in every auth mode, as on AWS: the check needs no
+		// identity, so it does not wait for --auth iam.
+		URLPolicy: callerPolicies,
 		HostNames: fns.AddHostNames, Network: network, Listeners: privateListeners})
 	if err != nil {
 		fns.Close()
@@ -718,7 +731,6 @@ func New(cfg config.Config, o Options) (*App, error) {
 
 	var authorizer awsproto.Authorizer // nil unless policies are enforced
 	if cfg.Auth == config.AuthIAM {
-		authz := iamSvc.Authorizer()
 		authorizer = authz
 		// The registry authorizes each push and pull as ECR does.
 		images.SetAuthorizer(authz)
@@ -748,9 +760,7 @@ func New(cfg config.Config, o Options) (*App, error) {
 		// Pipes read, enrich and deliver as a session of their role,
 		// which must trust pipes.amazonaws.com.
 		a.pipes.EnforceRoles(route.roles.authorize, route.roles.trusts)
-		httpAPIs.EnforcePolicies(func(ctx context.Context, r *http.Request, caller *awsproto.Caller, service, action, resource string, extra map[string][]string) error {
-			return authz.AuthorizeCaller(ctx, caller, r, cfg.Region, a.Service(service), action, resource, extra)
-		})
+		httpAPIs.EnforcePolicies(callerPolicies)
 		// Lambda reads an image function's repository as its service
 		// principal, which the repository policy must allow; when it
 		// does not, Lambda adds the statement if the caller may get

@@ -2,6 +2,7 @@ package e2e_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -293,6 +294,13 @@ func TestSAMDeployCLI(t *testing.T) {
 	}
 	if !strings.Contains(outs["WriterUrl"], ".lambda-url.localhost") {
 		t.Errorf("function URL output: %q", outs["WriterUrl"])
+	}
+	// SAM makes an AuthType NONE URL public with both permissions it
+	// needs: it answers.
+	if u, err := url.Parse(outs["WriterUrl"]); err != nil {
+		t.Errorf("function URL output: %v", err)
+	} else if status, _, body := getURL(t, env.Endpoint+"/_aws/lambda-url/"+strings.Split(u.Hostname(), ".")[0]+"/"); status != 200 || body != "stored 0" {
+		t.Errorf("the SAM function URL: %d %s", status, body)
 	}
 	res = env.CLI(t, "cloudformation", "delete-stack", "--stack-name", "sam-app")
 	if res.ExitCode != 0 {

@@ -59,9 +59,10 @@ func urlTarget(t *testing.T, lc *lambda.Client, function string, auth lambdatype
 
 // TestIAMEnforceFunctionURLs: under --auth iam a function URL with
 // AuthType AWS_IAM needs its signer to have lambda:InvokeFunctionUrl
-// (with lambda:FunctionUrlAuthType in the request context), and one with
-// AuthType NONE needs the function's policy to allow everyone, as AWS
-// requires; a refused request is 403 Forbidden, and a signature made
+// (with lambda:FunctionUrlAuthType in the request context) and
+// lambda:InvokeFunction (with lambda:InvokedViaFunctionUrl), and one
+// with AuthType NONE needs the function's policy to allow everyone both,
+// as AWS requires; a refused request is 403 Forbidden, and a signature made
 // with an unknown key is no signature.
 func TestIAMEnforceFunctionURLs(t *testing.T) {
 	t.Parallel()
@@ -95,8 +96,21 @@ func TestIAMEnforceFunctionURLs(t *testing.T) {
 			`","Condition":{"StringEquals":{"lambda:FunctionUrlAuthType":"AWS_IAM"}}}]}`)}); err != nil {
 		t.Fatal(err)
 	}
+	if status, msg := callURL(t, private, &una); status != 403 || !strings.HasPrefix(msg, "Forbidden.") {
+		t.Errorf("una with lambda:InvokeFunctionUrl alone: %d %q", status, msg)
+	}
+	if _, err := iamClient(env).PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("una"), PolicyName: aws.String("invoke"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunction","Resource":"` + fnARN +
+			`","Condition":{"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}}]}`)}); err != nil {
+		t.Fatal(err)
+	}
 	if status, msg := callURL(t, private, &una); status != 200 {
-		t.Errorf("una with lambda:InvokeFunctionUrl: %d %q", status, msg)
+		t.Errorf("una with lambda:InvokeFunctionUrl and lambda:InvokeFunction: %d %q", status, msg)
+	}
+	// That lambda:InvokeFunction is for URL calls only.
+	unaLambda := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = aws.String(env.Endpoint) })
+	if _, err := unaLambda.Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String("furl")}); err == nil {
+		t.Error("una invoked the function directly with a statement for URL calls only")
 	}
 
 	createPythonFunction(t, lc, "pub", "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n", 3)
@@ -104,12 +118,9 @@ func TestIAMEnforceFunctionURLs(t *testing.T) {
 	if status, msg := callURL(t, public, nil); status != 403 || !strings.HasPrefix(msg, "Forbidden.") {
 		t.Errorf("NONE without a public permission: %d %q", status, msg)
 	}
-	if _, err := lc.AddPermission(ctx, &lambda.AddPermissionInput{FunctionName: aws.String("pub"), StatementId: aws.String("public"),
-		Action: aws.String("lambda:InvokeFunctionUrl"), Principal: aws.String("*"), FunctionUrlAuthType: lambdatypes.FunctionUrlAuthTypeNone}); err != nil {
-		t.Fatal(err)
-	}
+	allowPublicURL(t, lc, "pub")
 	if status, msg := callURL(t, public, nil); status != 200 {
-		t.Errorf("NONE with a public permission: %d %q", status, msg)
+		t.Errorf("NONE with the public permissions: %d %q", status, msg)
 	}
 }
 

@@ -300,8 +300,8 @@ func TestFunctionURLStreamsAwsLambdaGo(t *testing.T) {
 	}
 }
 
-// getStreamingURL gives the function a URL in RESPONSE_STREAM mode,
-// without auth, and GETs it.
+// getStreamingURL gives the function a public URL in RESPONSE_STREAM
+// mode, without auth, and GETs it.
 func getStreamingURL(t *testing.T, env *e2e.Env, lc *lambda.Client, function string) *http.Response {
 	t.Helper()
 	created, err := lc.CreateFunctionUrlConfig(context.Background(), &lambda.CreateFunctionUrlConfigInput{FunctionName: aws.String(function),
@@ -309,6 +309,7 @@ func getStreamingURL(t *testing.T, env *e2e.Env, lc *lambda.Client, function str
 	if err != nil {
 		t.Fatal(err)
 	}
+	allowPublicURL(t, lc, function)
 	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
 	res, err := http.Get(env.Endpoint + "/_aws/lambda-url/" + strings.Split(u.Hostname(), ".")[0] + "/")
 	if err != nil {

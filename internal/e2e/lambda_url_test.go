@@ -83,6 +83,7 @@ def handler(event, context):
 	if err != nil {
 		t.Fatal(err)
 	}
+	allowPublicURL(t, lc, "echo-url")
 	u, _ := url.Parse(aws.ToString(created.FunctionUrl))
 	id := strings.Split(u.Hostname(), ".")[0]
 	for _, target := range []string{env.Endpoint + "/_aws/lambda-url/" + id + "/items/7?x=1", env.Endpoint + "/items/7?x=1"} {
@@ -226,6 +227,7 @@ func TestFunctionURLResponseStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	allowPublicURL(t, lc, "streamer")
 	if got, err := lc.GetFunctionUrlConfig(ctx, &lambda.GetFunctionUrlConfigInput{FunctionName: aws.String("streamer")}); err != nil ||
 		got.InvokeMode != lambdatypes.InvokeModeResponseStream {
 		t.Fatalf("GetFunctionUrlConfig: %+v %v", got, err)

@@ -59,7 +59,11 @@
 // policy of calls on it (authz.go). Layer version policies are not
 // enforced; function policies are enforced on invocations from
 // SNS topics, EventBridge rules, S3 notifications and REST APIs
-// (internal/app), not on those of HTTP APIs and event source mappings. Function states: a new function is reported
+// (internal/app), not on those of HTTP APIs and event source mappings.
+// A function URL with AuthType NONE is held to its function's policy in
+// every auth mode (package apigatewayv2): AddPermission's
+// FunctionUrlAuthType and InvokedViaFunctionUrl write the conditions
+// that make a URL public. Function states: a new function is reported
 // Pending by CreateFunction and Active afterwards; an update is reported
 // InProgress by the update and Successful afterwards, because virga
 // finishes both before answering. As in Lambda, each change of

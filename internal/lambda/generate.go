@@ -3,7 +3,7 @@ package lambda
 // The operations' inputs and outputs come from AWS's model of Lambda;
 // model_overlay.json adds what AWS introduced after the model Debian ships
 // (newer runtimes, LoggingConfig, PutFunctionRecursionConfig and
-// GetFunctionRecursionConfig), bounds Timeout at 900 seconds as the
+// GetFunctionRecursionConfig, AddPermission's InvokedViaFunctionUrl), bounds Timeout at 900 seconds as the
 // service does, restates patterns Go's regular expressions cannot express
 // (the alias name's and the function URL qualifier's look-aheads, the S3
 // bucket's look-behind; the handlers check those rules themselves), and

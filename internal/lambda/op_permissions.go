@@ -218,6 +218,11 @@ func (s *Service) addPermission(ctx context.Context, in *AddPermissionRequest) (
 	if in.FunctionUrlAuthType != nil {
 		st.condition("StringEquals", "lambda:FunctionUrlAuthType", ptr(string(*in.FunctionUrlAuthType)))
 	}
+	if in.InvokedViaFunctionUrl != nil && *in.InvokedViaFunctionUrl {
+		// The statement then applies to invocations through a function
+		// URL only, which carry lambda:InvokedViaFunctionUrl.
+		st.condition("Bool", "lambda:InvokedViaFunctionUrl", ptr("true"))
+	}
 	st.condition("StringEquals", "lambda:EventSourceToken", in.EventSourceToken)
 	st.condition("StringEquals", "aws:PrincipalOrgID", in.PrincipalOrgID)
 	st.condition("StringEquals", "AWS:SourceAccount", in.SourceAccount)

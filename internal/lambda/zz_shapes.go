@@ -41,17 +41,18 @@ type AddLayerVersionPermissionResponse struct {
 
 // AddPermissionRequest is the AddPermissionRequest shape of AWS's model.
 type AddPermissionRequest struct {
-	FunctionName        *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
-	StatementId         *string `aws:"required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
-	Action              *string `aws:"required" pattern:"(lambda:[*]|lambda:[a-zA-Z]+|[*])"`
-	Principal           *string `aws:"required" pattern:"[^\\s]+"`
-	SourceArn           *string `pattern:"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
-	SourceAccount       *string `aws:"max=12" pattern:"\\d{12}"`
-	EventSourceToken    *string `aws:"max=256" pattern:"[a-zA-Z0-9._\\-]+"`
-	Qualifier           *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
-	RevisionId          *string
-	PrincipalOrgID      *string `aws:"min=12,max=34" pattern:"^o-[a-z0-9]{10,32}$"`
-	FunctionUrlAuthType *FunctionUrlAuthType
+	FunctionName          *string `aws:"loc=uri,locname=FunctionName,required,min=1,max=140" pattern:"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"`
+	StatementId           *string `aws:"required,min=1,max=100" pattern:"([a-zA-Z0-9-_]+)"`
+	Action                *string `aws:"required" pattern:"(lambda:[*]|lambda:[a-zA-Z]+|[*])"`
+	Principal             *string `aws:"required" pattern:"[^\\s]+"`
+	SourceArn             *string `pattern:"arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"`
+	SourceAccount         *string `aws:"max=12" pattern:"\\d{12}"`
+	EventSourceToken      *string `aws:"max=256" pattern:"[a-zA-Z0-9._\\-]+"`
+	Qualifier             *string `aws:"loc=query,locname=Qualifier,min=1,max=128" pattern:"(|[a-zA-Z0-9$_-]+)"`
+	RevisionId            *string
+	PrincipalOrgID        *string `aws:"min=12,max=34" pattern:"^o-[a-z0-9]{10,32}$"`
+	FunctionUrlAuthType   *FunctionUrlAuthType
+	InvokedViaFunctionUrl *bool
 }
 
 // AddPermissionResponse is the AddPermissionResponse shape of AWS's model.

@@ -50,12 +50,14 @@ func init() {
 // permission's physical ID and its Id attribute.
 type permission struct{}
 
+var permissionKinds = map[string]kind{"InvokedViaFunctionUrl": boolean}
+
 func (permission) Create(ctx context.Context, r *resource.Request) (*resource.Result, error) {
-	p := props(r.Properties)
+	p, _ := coerced(r, permissionKinds)
 	id := physicalName(r, maxStatementID)
 	in := p.pick(map[string]any{"StatementId": id},
 		"FunctionName", "Action", "Principal", "SourceArn", "SourceAccount", "EventSourceToken",
-		"PrincipalOrgID", "FunctionUrlAuthType")
+		"PrincipalOrgID", "FunctionUrlAuthType", "InvokedViaFunctionUrl")
 	if _, err := call(ctx, r, "lambda", "AddPermission", in); err != nil {
 		return nil, err
 	}

@@ -339,6 +339,17 @@ func TestPermissionURLMappingInvokeConfig(t *testing.T) {
 	if !strings.Contains(str(policy, "Policy"), `"Sid":"`+perm.ref()+`"`) {
 		t.Errorf("policy: %v", policy)
 	}
+	// InvokedViaFunctionUrl (a string, as a template may give it) limits
+	// the statement to invocations through a function URL.
+	viaURL := s.create("AWS::Lambda::Permission", "ViaURL", map[string]any{
+		"FunctionName": "target", "Action": "lambda:InvokeFunction", "Principal": "*", "InvokedViaFunctionUrl": "true",
+	})
+	policy = s.call("lambda", "GetPolicy", map[string]any{"FunctionName": "target"})
+	if !strings.Contains(str(policy, "Policy"), `"Sid":"`+viaURL.ref()+`"`) ||
+		!strings.Contains(str(policy, "Policy"), `"Condition":{"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}`) {
+		t.Errorf("policy with InvokedViaFunctionUrl: %v", policy)
+	}
+	viaURL.delete()
 	perm.checkReplacement(map[string]map[string]any{"Principal": {"Principal": "events.amazonaws.com"}}, "Principal")
 	perm.delete()
 	policy, err := s.env.Call(t.Context(), "lambda", "GetPolicy", map[string]any{"FunctionName": "target"})
