@@ -250,3 +250,28 @@ func TestNoContainerdWithoutContainers(t *testing.T) {
 		t.Errorf("DATA_DIR/containerd exists after a run without containers: %v", err)
 	}
 }
+
+// TestPprofServesNamedProfiles: with --pprof, a named profile answers
+// the profile itself (gzipped protobuf), not the index page.
+func TestPprofServesNamedProfiles(t *testing.T) {
+	t.Parallel()
+	c := config.Default()
+	c.InMemory, c.DataDir, c.Pprof = true, "", true
+	a, err := app.New(c, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t, a)
+	for _, name := range []string{"heap", "goroutine", "allocs"} {
+		rec := httptest.NewRecorder()
+		a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_virga/debug/pprof/"+name, nil))
+		if b := rec.Body.Bytes(); rec.Code != http.StatusOK || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%s: %d %q, want a gzipped profile", name, rec.Code, b[:min(len(b), 40)])
+		}
+	}
+	rec := httptest.NewRecorder()
+	a.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_virga/debug/pprof/", nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "heap") {
+		t.Errorf("index: %d %.80q", rec.Code, rec.Body.String())
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/virga/virga/internal/artifacts"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"time"
 
 	"github.com/virga/virga/internal/cfn/providers"
@@ -126,14 +127,26 @@ func (a *App) internalHandler() http.Handler {
 	}
 	mux.Handle(console.Path, a.console())
 	if a.cfg.Pprof {
-		mux.HandleFunc("/_virga/debug/pprof/", pprof.Index)
-		mux.HandleFunc("/_virga/debug/pprof/cmdline", pprof.Cmdline)
-		mux.HandleFunc("/_virga/debug/pprof/profile", pprof.Profile)
-		mux.HandleFunc("/_virga/debug/pprof/symbol", pprof.Symbol)
-		mux.HandleFunc("/_virga/debug/pprof/trace", pprof.Trace)
+		// pprof.Index serves named profiles (heap, goroutine, allocs)
+		// only under /debug/pprof/; under virga's prefix it would answer
+		// its index page for each of them, so they are served by name.
+		mux.HandleFunc(pprofPath, func(w http.ResponseWriter, r *http.Request) {
+			if name := strings.TrimPrefix(r.URL.Path, pprofPath); name != "" {
+				pprof.Handler(name).ServeHTTP(w, r)
+				return
+			}
+			pprof.Index(w, r)
+		})
+		mux.HandleFunc(pprofPath+"cmdline", pprof.Cmdline)
+		mux.HandleFunc(pprofPath+"profile", pprof.Profile)
+		mux.HandleFunc(pprofPath+"symbol", pprof.Symbol)
+		mux.HandleFunc(pprofPath+"trace", pprof.Trace)
 	}
 	return mux
 }
+
+// pprofPath is where --pprof serves Go's profiler.
+const pprofPath = "/_virga/debug/pprof/"
 
 func writeJSON(w http.ResponseWriter, v any) {
 	b, err := json.MarshalIndent(v, "", "  ")
