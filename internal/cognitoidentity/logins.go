@@ -1,7 +1,6 @@
 package cognitoidentity
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/virga/virga/internal/cognitoidp"
+	"github.com/virga/virga/internal/jwtclaims"
 )
 
 // userPoolIDPattern is the form of a user pool id: REGION_ID.
@@ -72,7 +72,7 @@ func (s *Service) verifyLogin(p *identityPool, provider, token string) (login, e
 		return login{}, ErrNotAuthorized.WithMessage(msgNotSupported)
 	}
 	_, poolID, _ := parseProviderName(provider)
-	unverified, ok := tokenClaims(token)
+	unverified, ok := jwtclaims.Claims(token)
 	if !ok {
 		return login{}, ErrNotAuthorized.WithMessage(msgNotOIDCToken)
 	}
@@ -108,24 +108,4 @@ func (s *Service) verifyLogin(p *identityPool, provider, token string) (login, e
 		}
 	}
 	return login{}, ErrNotAuthorized.WithMessage(msgNotSupported)
-}
-
-// tokenClaims reads a JWT's claims without verifying it, for the checks
-// AWS makes before it looks at the signature.
-func tokenClaims(token string) (map[string]any, bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return nil, false
-	}
-	b, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, false
-	}
-	var claims map[string]any
-	d := json.NewDecoder(strings.NewReader(string(b)))
-	d.UseNumber()
-	if d.Decode(&claims) != nil || claims == nil {
-		return nil, false
-	}
-	return claims, true
 }

@@ -1,9 +1,9 @@
 package sts
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"strings"
+
+	"github.com/virga/virga/internal/jwtclaims"
 )
 
 // Web identity tokens: the JWTs (OpenID Connect ID tokens) that
@@ -32,25 +32,12 @@ type webToken struct {
 // parseWebToken reads the claims of a JWT without verifying its
 // signature; false when it is not a JWT with a JSON object for claims.
 func parseWebToken(token string) (*webToken, bool) {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
+	header, ok := jwtclaims.Header(token)
+	if alg, _ := header["alg"].(string); !ok || alg == "" || alg == "none" {
 		return nil, false
 	}
-	var header struct {
-		Alg string `json:"alg"`
-	}
-	hb, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil || json.Unmarshal(hb, &header) != nil || header.Alg == "" || header.Alg == "none" {
-		return nil, false
-	}
-	cb, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return nil, false
-	}
-	var claims map[string]any
-	d := json.NewDecoder(strings.NewReader(string(cb)))
-	d.UseNumber()
-	if d.Decode(&claims) != nil || claims == nil {
+	claims, ok := jwtclaims.Claims(token)
+	if !ok {
 		return nil, false
 	}
 	t := &webToken{Audiences: claimStrings(claims["aud"]), AMR: claimStrings(claims["amr"])}
